@@ -10,6 +10,8 @@ export interface ReleaseStore {
   /** Writes a release once; writing the same id again is a no-op and returns false. */
   put(release: Release): Promise<boolean>;
   list(): Promise<Release[]>;
+  /** Attests a check result for a release (release content stays immutable; checks accumulate). */
+  addCheck(opts: { releaseId: string; key: string; check: Release['checks'][string] }): Promise<void>;
 }
 
 /** Environment pointers with history (embedded: JSON files; AWS: SSM parameter versions). */

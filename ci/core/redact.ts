@@ -10,13 +10,15 @@ export class Redactor {
   /** Registers a secret value; values shorter than 4 characters are too common to mask safely. */
   add(secret: string | undefined | null): void {
     if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
-    this.secrets.add(secret);
     // Multi-line secrets (PEM keys) are also masked line by line, and base64/URL forms too.
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8) this.secrets.add(line.trim());
-    this.secrets.add(Buffer.from(secret).toString('base64'));
-    this.secrets.add(encodeURIComponent(secret));
+    const variants = [secret, ...secret.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 8)];
+    variants.push(Buffer.from(secret).toString('base64'), encodeURIComponent(secret));
+    for (const v of variants) {
+      if (this.secrets.has(v)) continue;
+      this.secrets.add(v);
+      for (const l of this.listeners) l(v);
+    }
     this.pattern = null;
-    for (const l of this.listeners) l(secret);
   }
 
   /** Called for each newly registered secret (e.g. to tell GitHub Actions to mask it). */

@@ -21,7 +21,18 @@ export interface Release {
   };
   dags: { bundleDigest: string; files: number };
   dbt: { projectDigest: string; manifestDigest?: string | null };
-  checks: Record<string, { status: string; summary?: string; at?: string }>;
+  /** Check attestations keyed `<env>/<check>`: what was tested, where, with which image digest. */
+  checks: Record<string, CheckAttestation>;
+}
+
+export interface CheckAttestation {
+  status: 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
+  summary?: string;
+  at?: string;
+  /** The image digest the check ran against. */
+  digest?: string | null;
+  runId?: string;
+  warnings?: number;
 }
 
 /** The fields the id is derived from. */

@@ -58,7 +58,11 @@ export interface RunState {
   /** The environment this run deploys to or checks, if any. */
   env?: string;
   results: StepResult[];
-  /** Free-form facts steps publish for the report (e.g. test counts). */
+  /** A person's reason to promote although the gate refuses (recorded with who gave it). */
+  gateOverride?: string;
+  /** True when the target environment already runs the release: layer steps are no-ops. */
+  alreadyCurrent?: boolean;
+  /** Free-form facts steps publish for the report (e.g. test counts, the gate decision). */
   facts: Record<string, unknown>;
 }
 

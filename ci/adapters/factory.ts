@@ -1,0 +1,120 @@
+/**
+ * Chooses adapter implementations from the configuration. `--local` makes every backend embedded.
+ * Implementations load lazily, so a command pays only for the backends it touches.
+ */
+import { DataShipError } from '../core/errors.js';
+import type { DataShipConfig, EnvironmentConfig } from '../core/config/model.js';
+import type { Logger } from '../core/types.js';
+import { lazy } from './lazy.js';
+import { statePaths } from './state-paths.js';
+import type { Adapters, DagHost, DbtRunner, ImagePublisher, PointerStore, ReleaseStore, Warehouse } from './types.js';
+
+export interface FactoryOptions {
+  cwd: string;
+  config: DataShipConfig;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  local: boolean;
+}
+
+export function environmentOf(opts: { config: DataShipConfig; env: string }): EnvironmentConfig {
+  const found = opts.config.environments[opts.env];
+  if (found) return found;
+  const preview = opts.config.previews;
+  if (preview) {
+    const re = new RegExp(`^${preview.pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('\\{pr\\}', '(\\d+)').replace('{pr}', '(\\d+)')}$`);
+    if (re.test(opts.env) && opts.config.environments[preview.from]) return opts.config.environments[preview.from];
+  }
+  throw new DataShipError({
+    code: 'EUSAGE',
+    message: `unknown environment "${opts.env}"`,
+    hint: `environments in the configuration: ${Object.keys(opts.config.environments).join(', ')}`,
+  });
+}
+
+function notYet(what: string): never {
+  throw new DataShipError({
+    code: 'ECONFIG',
+    message: `${what} is not available in this version of dataship`,
+    hint: 'use --local for the embedded backend',
+  });
+}
+
+export function createAdapters(opts: FactoryOptions): Adapters {
+  const paths = statePaths({ cwd: opts.cwd });
+  const { config, logger } = opts;
+  const backendOf = (env: string) => (opts.local ? 'local' : environmentOf({ config, env }).backend);
+  const anyAws = !opts.local && Object.values(config.environments).some((e) => e.backend === 'aws');
+
+  const releases: ReleaseStore = lazy({
+    describe: anyAws ? 'S3 release store' : `${paths.releases}`,
+    load: async () => {
+      if (anyAws) notYet('the S3 release store');
+      const { createLocalReleaseStore } = await import('./local/release-store.js');
+      return createLocalReleaseStore({ dir: paths.releases });
+    },
+  });
+  const pointers: PointerStore = lazy({
+    describe: anyAws ? 'SSM parameter pointers' : `${paths.pointers}`,
+    load: async () => {
+      if (anyAws) notYet('the SSM pointer store');
+      const { createLocalPointerStore } = await import('./local/pointer-store.js');
+      return createLocalPointerStore({ dir: paths.pointers });
+    },
+  });
+  const images: ImagePublisher = lazy({
+    describe: anyAws ? `registry ${config.image.registry?.url ?? 'ECR'}` : `OCI layout ${paths.registry}`,
+    load: async () => {
+      const mod = await import('./images/index.js');
+      return mod.createImagePublisher({ cwd: opts.cwd, config, env: opts.env, logger, local: !anyAws, layoutDir: paths.registry });
+    },
+  });
+  const dbt: DbtRunner = lazy({
+    describe: 'dbt on PATH',
+    load: async () => {
+      const { createLocalDbtRunner } = await import('./dbt/local-runner.js');
+      return createLocalDbtRunner({ logger, env: opts.env });
+    },
+  });
+  const hosts = new Map<string, DagHost>();
+  const warehouses = new Map<string, Warehouse>();
+  return {
+    releases,
+    pointers,
+    images,
+    dbt,
+    dagHost(env) {
+      let h = hosts.get(env);
+      if (!h) {
+        const envCfg = environmentOf({ config, env });
+        const transport = backendOf(env) === 'local' ? 'local' : envCfg.airflowHost.transport;
+        h = lazy<DagHost>({
+          describe: transport === 'local' ? paths.host(env) : `${transport} host`,
+          load: async () => {
+            const mod = await import('./airflow-host/index.js');
+            return mod.createDagHost({ transport, env, envConfig: envCfg, localRoot: paths.host(env), logger, processEnv: opts.env, awsRegion: config.aws?.region });
+          },
+        });
+        hosts.set(env, h);
+      }
+      return h;
+    },
+    warehouse(env) {
+      let w = warehouses.get(env);
+      if (!w) {
+        const envCfg = environmentOf({ config, env });
+        const local = backendOf(env) === 'local' || envCfg.warehouse.type === 'duckdb';
+        w = lazy<Warehouse>({
+          describe: local ? `DuckDB files in ${paths.warehouse}` : `Snowflake ${envCfg.warehouse.snowflake?.account}`,
+          load: async () => {
+            if (!local) notYet('the Snowflake warehouse adapter');
+            const { createDuckdbWarehouse } = await import('./local/duckdb-warehouse.js');
+            return createDuckdbWarehouse({ dir: paths.warehouse });
+          },
+        });
+        warehouses.set(env, w);
+      }
+      return w;
+    },
+  };
+}

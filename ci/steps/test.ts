@@ -1,0 +1,95 @@
+/**
+ * `test`: runs dbt (build: models, seeds, snapshots and tests) for a release in an environment and
+ * attests the result on the release. dbt missing is `skipped` with the install command, and the
+ * attestation says so: a skipped check is never a pass.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { environmentOf } from '../adapters/factory.js';
+import { statePaths } from '../adapters/state-paths.js';
+import { treeDigest } from '../adapters/local/tree-digest.js';
+import { duckdbPathFor } from '../adapters/local/duckdb-warehouse.js';
+import { DataShipError } from '../core/errors.js';
+import type { CheckSummary } from '../core/run-record.js';
+import { shortDigest } from '../core/release.js';
+import type { RunContext, Step } from '../core/types.js';
+import { DBT_EXCLUDES } from './release-inputs.js';
+import { currentRelease, targetEnv } from './resolve-release.js';
+
+export const DBT_CHECK = 'dbt-tests';
+
+function publish(ctx: RunContext, check: CheckSummary): void {
+  const checks = ((ctx.state.facts.checks as CheckSummary[] | undefined) ??= []);
+  checks.push(check);
+}
+
+/** Runs dbt against `database` (defaults to the environment's) and attests the check under `<env>/dbt-tests`. */
+export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name?: string } = {}): Step {
+  return {
+    name: opts.name ?? 'test',
+    async plan(ctx) {
+      const env = targetEnv(ctx);
+      const envCfg = environmentOf({ config: ctx.config, env });
+      const db = opts.database?.(ctx) ?? envCfg.warehouse.database;
+      return [{ action: 'dbt', target: `${(envCfg.dbt.command ?? ['build']).join(' ')} --target ${envCfg.dbt.target}`, detail: `in ${db}` }];
+    },
+    async run(ctx) {
+      const env = targetEnv(ctx);
+      const release = currentRelease(ctx);
+      const envCfg = environmentOf({ config: ctx.config, env });
+      const key = `${env}/${DBT_CHECK}`;
+      const prior = release.checks[key];
+      const avail = await ctx.adapters.dbt.available();
+      if (!avail.ok) {
+        const summary = `tests did not run: ${avail.reason}`;
+        publish(ctx, { name: DBT_CHECK, status: 'skipped', summary });
+        if (prior?.status !== 'skipped' || prior.digest !== release.image.digest) {
+          await ctx.adapters.releases.addCheck({ releaseId: release.id, key, check: { status: 'skipped', summary: avail.reason, at: new Date().toISOString(), digest: release.image.digest, runId: ctx.runId } });
+        }
+        return { status: 'skipped', reason: avail.reason };
+      }
+      if (prior && (prior.status === 'pass' || prior.status === 'warn') && prior.digest === release.image.digest && !opts.database) {
+        publish(ctx, { name: DBT_CHECK, status: prior.status, summary: `${prior.summary ?? prior.status} (run ${prior.runId ?? '?'})` });
+        return { status: 'unchanged', summary: `${release.id} already tested in ${env}: ${prior.summary ?? prior.status}` };
+      }
+      const dbtDir = join(ctx.cwd, ctx.config.project.dbtDir);
+      const tree = await treeDigest({ dir: dbtDir, exclude: DBT_EXCLUDES });
+      if (tree.digest !== release.dbt.projectDigest) {
+        throw new DataShipError({
+          code: 'EINPUT',
+          message: `the dbt project in ${ctx.config.project.dbtDir} is not release ${release.id}'s (${shortDigest(tree.digest)} ≠ ${shortDigest(release.dbt.projectDigest)})`,
+          hint: `check out ${release.gitSha} or build a new release`,
+        });
+      }
+      const paths = statePaths({ cwd: ctx.cwd });
+      const artifactsDir = join(paths.run(ctx.runId), `dbt-${env}`);
+      await mkdir(artifactsDir, { recursive: true });
+      const database = opts.database?.(ctx) ?? envCfg.warehouse.database;
+      const run = await ctx.adapters.dbt.run({
+        args: envCfg.dbt.command ?? ['build'],
+        target: envCfg.dbt.target,
+        projectDir: dbtDir,
+        artifactsDir,
+        env: { DATASHIP_DUCKDB_PATH: duckdbPathFor({ dir: paths.warehouse, database }), DATASHIP_DATABASE: database, DBT_QUERY_TAG: `dataship:${ctx.runId}:test:${env}` },
+      });
+      if (run.status === 'skipped' || !run.runResultsPath) {
+        throw new DataShipError({ code: 'EDBT', message: `dbt exited with ${run.exitCode ?? '?'} and wrote no run_results.json`, operation: 'dbt build', hint: 'see the dbt output above' });
+      }
+      const { readFile } = await import('node:fs/promises');
+      const { parseRunResults, checkSummaryFromRunResults } = await import('../core/dbt/run-results.js');
+      const parsed = parseRunResults({ json: await readFile(run.runResultsPath, 'utf8'), source: run.runResultsPath });
+      const check = checkSummaryFromRunResults({ parsed, name: DBT_CHECK });
+      publish(ctx, check);
+      const warnings = parsed.results.filter((r) => r.status === 'warn').length;
+      await ctx.adapters.releases.addCheck({
+        releaseId: release.id,
+        key,
+        check: { status: check.status === 'skipped' ? 'skipped' : check.status, summary: check.summary, at: new Date().toISOString(), digest: release.image.digest, runId: ctx.runId, warnings },
+      });
+      if (check.status === 'fail' || check.status === 'error') {
+        throw new DataShipError({ code: 'EVERDICT', message: `dbt in ${env}: ${check.summary}`, hint: `artifacts in ${artifactsDir}` });
+      }
+      return { status: 'changed', summary: `dbt in ${env}: ${check.summary}`, details: { artifactsDir } };
+    },
+  };
+}
