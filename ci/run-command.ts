@@ -86,6 +86,7 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
       configPath,
       adapters,
       dryRun: opts.dryRun,
+      local: opts.local,
       runId: newRunId(startedAt),
       job: opts.command === 'run' ? opts.job! : opts.command,
       redactor: prepared.redactor,

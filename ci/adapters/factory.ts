@@ -46,10 +46,19 @@ export function createAdapters(opts: FactoryOptions): Adapters {
   const backendOf = (env: string) => (opts.local ? 'local' : environmentOf({ config, env }).backend);
   const anyAws = !opts.local && Object.values(config.environments).some((e) => e.backend === 'aws');
 
+  const awsClient = () => ({ region: config.aws?.region ?? opts.env.AWS_REGION ?? 'us-east-1', endpoint: config.aws?.endpoint ?? opts.env.AWS_ENDPOINT_URL });
+  const requireAws = (key: 'releaseBucket'): string => {
+    const v = config.aws?.[key];
+    if (!v) throw new DataShipError({ code: 'ECONFIG', message: `aws.${key} is required for the AWS backends`, location: { file: 'dataship.yaml' }, hint: `set aws.${key} in dataship.yaml, or use --local` });
+    return v;
+  };
   const releases: ReleaseStore = lazy({
     describe: anyAws ? 'S3 release store' : `${paths.releases}`,
     load: async () => {
-      if (anyAws) notYet('the S3 release store');
+      if (anyAws) {
+        const { createS3ReleaseStore } = await import('./aws/s3-release-store.js');
+        return createS3ReleaseStore({ ...awsClient(), bucket: requireAws('releaseBucket') });
+      }
       const { createLocalReleaseStore } = await import('./local/release-store.js');
       return createLocalReleaseStore({ dir: paths.releases });
     },
@@ -57,7 +66,10 @@ export function createAdapters(opts: FactoryOptions): Adapters {
   const pointers: PointerStore = lazy({
     describe: anyAws ? 'SSM parameter pointers' : `${paths.pointers}`,
     load: async () => {
-      if (anyAws) notYet('the SSM pointer store');
+      if (anyAws) {
+        const { createSsmPointerStore } = await import('./aws/ssm-pointer-store.js');
+        return createSsmPointerStore({ ...awsClient(), prefix: config.aws?.pointerPrefix ?? `/dataship/${config.project.name}` });
+      }
       const { createLocalPointerStore } = await import('./local/pointer-store.js');
       return createLocalPointerStore({ dir: paths.pointers });
     },

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   ENOTIFY: 'external',
   EGATE: 'verdict',
   EVERDICT: 'verdict',
+  EVALIDATE: 'verdict',
   EINTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

@@ -75,6 +75,8 @@ export interface RunContext {
   configPath: string;
   adapters: import('../adapters/types.js').Adapters;
   dryRun: boolean;
+  /** Every backend embedded (`--local`). */
+  local: boolean;
   runId: string;
   job: string;
   redactor: Redactor;

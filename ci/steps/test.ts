@@ -18,6 +18,11 @@ import { currentRelease, targetEnv } from './resolve-release.js';
 
 export const DBT_CHECK = 'dbt-tests';
 
+/** The dbt target: `local` (dbt-duckdb) when every backend is embedded. */
+function dbtTarget(ctx: RunContext): string {
+  return ctx.local ? 'local' : environmentOf({ config: ctx.config, env: targetEnv(ctx) }).dbt.target;
+}
+
 function publish(ctx: RunContext, check: CheckSummary): void {
   const checks = ((ctx.state.facts.checks as CheckSummary[] | undefined) ??= []);
   checks.push(check);
@@ -31,7 +36,7 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
       const env = targetEnv(ctx);
       const envCfg = environmentOf({ config: ctx.config, env });
       const db = opts.database?.(ctx) ?? envCfg.warehouse.database;
-      return [{ action: 'dbt', target: `${(envCfg.dbt.command ?? ['build']).join(' ')} --target ${envCfg.dbt.target}`, detail: `in ${db}` }];
+      return [{ action: 'dbt', target: `${(envCfg.dbt.command ?? ['build']).join(' ')} --target ${dbtTarget(ctx)}`, detail: `in ${db}` }];
     },
     async run(ctx) {
       const env = targetEnv(ctx);
@@ -67,7 +72,7 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
       const database = opts.database?.(ctx) ?? envCfg.warehouse.database;
       const run = await ctx.adapters.dbt.run({
         args: envCfg.dbt.command ?? ['build'],
-        target: envCfg.dbt.target,
+        target: dbtTarget(ctx),
         projectDir: dbtDir,
         artifactsDir,
         env: { DATASHIP_DUCKDB_PATH: duckdbPathFor({ dir: paths.warehouse, database }), DATASHIP_DATABASE: database, DBT_QUERY_TAG: `dataship:${ctx.runId}:test:${env}` },

@@ -70,6 +70,8 @@ for (String path : args) {
         r.errors << [line: line(c.getLine()), column: line(c.getStartColumn()), message: c.getOriginalMessage()]
       } else if (msg instanceof ExceptionMessage) {
         r.errors << [line: 1, column: 1, message: String.valueOf(msg.getCause()?.getMessage())]
+      } else if (msg instanceof SimpleMessage) {
+        r.errors << [line: 1, column: 1, message: msg.getMessage()]
       } else {
         r.errors << [line: 1, column: 1, message: msg.toString()]
       }

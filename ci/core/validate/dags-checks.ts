@@ -1,6 +1,6 @@
 /**
  * The Airflow rules of `validate`, over what the DAG inspector (a Python `ast` program, see
- * `ci/adapters/validate/dag-inspect.py.ts`) reported per file: every file compiles, dag_ids are
+ * `ci/adapters/validate/dag-inspect-script.ts`) reported per file: every file compiles, dag_ids are
  * unique, every task has retries, no module-level call reaches an external system, and every
  * `dbt … --select X` resolves to nodes of the dbt project. Pure.
  */

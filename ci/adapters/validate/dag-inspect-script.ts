@@ -156,17 +156,25 @@ class Inspector:
             right = self.has_retries(info, node.right, depth + 1)
             return right if right != 'no' else self.has_retries(info, node.left, depth + 1)
         if isinstance(node, ast.Name):
-            if node.id in info.assigns:
-                return self.has_retries(info, info.assigns[node.id], depth + 1)
-            if node.id in info.imports:
-                full = info.imports[node.id]
-                module, _, attr = full.rpartition('.')
-                path = self.module_file(info, module) if module else None
-                other = self.load(path) if path else None
-                if other and attr in other.assigns:
-                    return self.has_retries(other, other.assigns[attr], depth + 1)
+            found = self.lookup(info, node.id)
+            if found:
+                return self.has_retries(found[0], found[1], depth + 1)
             return 'unknown'
         return 'unknown'
+
+    def lookup(self, info, name, depth=0):
+        """(file, value node) of a module-level name, following imports inside the DAGs folder."""
+        if depth > 8:
+            return None
+        if name in info.assigns:
+            return (info, info.assigns[name])
+        if name in info.imports:
+            module, _, attr = info.imports[name].rpartition('.')
+            path = self.module_file(info, module) if module else None
+            other = self.load(path) if path else None
+            if other is not None:
+                return self.lookup(other, attr, depth + 1)
+        return None
 
 def kw(call, name):
     for k in call.keywords:
@@ -208,16 +216,25 @@ def is_main_guard(test):
 SELECT_FLAGS = ('--select', '-s', '--models', '-m')
 SHELL_SEPARATORS = ('&&', '||', ';', '|', '&')
 
+COMMAND_PREFIXES = ('exec', 'time', 'env', 'nohup', 'command')
+
 def selectors_in_tokens(tokens):
+    """--select values of every dbt command in a token list; dbt must be the command word."""
     found = []
     i = 0
     in_dbt = False
+    at_command = True
     while i < len(tokens):
         t = tokens[i]
-        if t in SHELL_SEPARATORS or t.endswith(';'):
+        if t in SHELL_SEPARATORS or t in ('(', ')', '$(', '{', '}') or t.endswith(';'):
             in_dbt = False
-        elif os.path.basename(t) == 'dbt':
-            in_dbt = True
+            at_command = True
+        elif at_command:
+            if re.match(r'^[A-Za-z_][A-Za-z0-9_]*=', t) or t in COMMAND_PREFIXES:
+                pass
+            else:
+                in_dbt = os.path.basename(t) == 'dbt'
+                at_command = False
         elif in_dbt:
             for flag in SELECT_FLAGS:
                 if t == flag:
@@ -237,7 +254,8 @@ def selectors_in_tokens(tokens):
 
 def split_shell(text):
     try:
-        lex = shlex.shlex(text, posix=True, punctuation_chars=';&|')
+        text = text.replace('\n', ' ; ').replace('\\ ; ', ' ')
+        lex = shlex.shlex(text, posix=True, punctuation_chars=';&|()')
         lex.whitespace_split = True
         lex.commenters = ''
         return list(lex)
@@ -245,7 +263,7 @@ def split_shell(text):
         return text.split()
 
 def dbt_selectors_in_string(s):
-    if not re.search(r'(^|[\s/])dbt\s', s):
+    if not re.search(r'(^|[\s/;&|(])dbt\s', s):
         return []
     out = []
     pos = 0

@@ -1,0 +1,199 @@
+/**
+ * The main job and its promises, end to end through the compiled CLI on the embedded backends:
+ * push-to-deploy, a no-op rerun, promotion and rollback history, bad configuration, dry runs and
+ * secrets. dbt is the test double from test/support/fake-dbt where a test says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, readdir, stat, readlink, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { baseEnv, createWorkspace, hashTree, readAllFiles, REPO_ROOT, type Workspace } from '../support/workspace.js';
+
+const require = createRequire(import.meta.url);
+
+async function runDirs(ws: Workspace): Promise<string[]> {
+  return (await readdir(join(ws.dir, '.dataship/runs')).catch(() => [])).sort();
+}
+
+async function latestRecord(ws: Workspace): Promise<any> {
+  const runs = await runDirs(ws);
+  return JSON.parse(await readFile(join(ws.dir, '.dataship/runs', runs[runs.length - 1], 'result.json'), 'utf8'));
+}
+
+describe('push-to-deploy on the embedded backends (no dbt installed)', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await createWorkspace({ withDbt: false });
+  });
+  afterAll(async () => ws.remove());
+
+  it('runs every step, shows status and time, and writes the run record, JUnit XML and HTML report', async () => {
+    const r = await ws.run(['run', 'push-to-deploy', '--local']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const step of ['validate', 'build', 'image-tag', 'sync-dags', 'pointer', 'test', 'gate', 'report']) {
+      expect(r.stdout).toMatch(new RegExp(`(changed|unchanged|skipped)\\s+${step}\\s+\\d+\\.\\d\\ds`));
+    }
+    expect(r.stdout).toContain('dbt is not installed (pip install dbt-duckdb)');
+    const record = await latestRecord(ws);
+    expect(record.verdict).toBe('unverified');
+    expect(record.headline).toContain('tests did not run');
+    const Ajv = require('ajv');
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(await readFile(join(REPO_ROOT, 'schema/run-result.schema.json'), 'utf8')));
+    expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+    const dir = join(ws.dir, '.dataship/runs', record.runId);
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites');
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain(record.release.id);
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']https?:/);
+    // The dev host runs the release's DAG bundle through an atomic `current` link.
+    const current = await readlink(join(ws.dir, '.dataship/hosts/dev/current'));
+    expect(current).toContain(record.release.dags.bundleDigest.replace('sha256:', '').slice(0, 12));
+  });
+
+  it('a rerun with nothing changed reports every step unchanged or skipped and copies nothing', async () => {
+    const before = await hashTree(join(ws.dir, '.dataship/registry'));
+    const hostBefore = await hashTree(join(ws.dir, '.dataship/hosts'));
+    const r = await ws.run(['run', 'push-to-deploy', '--local']);
+    expect(r.code).toBe(0);
+    const record = await latestRecord(ws);
+    for (const s of record.steps) expect(['unchanged', 'skipped'], `${s.name}: ${s.status}`).toContain(s.status);
+    expect(await hashTree(join(ws.dir, '.dataship/registry'))).toBe(before);
+    expect(await hashTree(join(ws.dir, '.dataship/hosts'))).toBe(hostBefore);
+  });
+
+  it('refuses to promote a release whose tests did not run, and changes nothing in prod', async () => {
+    const r = await ws.run(['promote', '--to', 'prod', '--local']);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('dbt-tests did not run in dev');
+    expect(await stat(join(ws.dir, '.dataship/hosts/prod/current')).then(() => true, () => false)).toBe(false);
+    const status = await ws.run(['status', '--env', 'prod', '--local']);
+    expect(status.stdout).toContain('none deployed');
+  });
+
+  it('build --json prints the release with its image digest', async () => {
+    const r = await ws.run(['build', '--local', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.release.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(out.release.id).toMatch(/^r-[0-9a-f]{16}$/);
+  });
+});
+
+describe('promotion and rollback (dbt test double on PATH)', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await createWorkspace({ withDbt: true });
+  });
+  afterAll(async () => ws.remove());
+
+  it('records both moves in prod history and rollback restores the earlier release on the host', async () => {
+    expect((await ws.run(['run', 'push-to-deploy', '--local'])).code).toBe(0);
+    const r1 = (await latestRecord(ws)).release;
+    expect((await ws.run(['promote', '--to', 'prod', '--local'])).code).toBe(0);
+
+    const model = join(ws.dir, 'dbt/models/marts');
+    const sql = (await readdir(model)).find((f) => f.endsWith('.sql'))!;
+    await writeFile(join(model, sql), `${await readFile(join(model, sql), 'utf8')}\n-- a change\n`);
+    ws.commit('change a model');
+    expect((await ws.run(['run', 'push-to-deploy', '--local'])).code).toBe(0);
+    const r2 = (await latestRecord(ws)).release;
+    expect(r2.id).not.toBe(r1.id);
+    const promoted = await ws.run(['promote', '--to', 'prod', '--local']);
+    expect(promoted.code, promoted.stdout + promoted.stderr).toBe(0);
+
+    const rolled = await ws.run(['rollback', '--env', 'prod', '--local']);
+    expect(rolled.code, rolled.stdout + rolled.stderr).toBe(0);
+    const status = await ws.run(['status', '--env', 'prod', '--local', '--json']);
+    const prod = JSON.parse(status.stdout).environments[0];
+    expect(prod.history.map((m: any) => `${m.action}:${m.releaseId}`)).toEqual([`rollback:${r1.id}`, `promote:${r2.id}`, `promote:${r1.id}`]);
+    expect(prod.current.releaseId).toBe(r1.id);
+    const current = await readlink(join(ws.dir, '.dataship/hosts/prod/current'));
+    expect(current).toContain(r1.dags.bundleDigest.replace('sha256:', '').slice(0, 12));
+    const text = await ws.run(['status', '--env', 'prod', '--local']);
+    expect(text.stdout).toContain('rollback');
+    expect(text.stdout).toContain('by e2e-tester');
+  });
+});
+
+describe('bad input changes nothing', () => {
+  it('a configuration with two unknown top-level keys and a wrong type exits 2 with all three errors and writes nothing', async () => {
+    const ws = await createWorkspace();
+    try {
+      const text = await readFile(join(ws.dir, 'dataship.yaml'), 'utf8');
+      const broken = text.replace('version: 1\n', 'version: 1\nenviroment: {}\nnotifcations: {}\n').replace('keep: 5', 'keep: five');
+      await ws.write('dataship.yaml', broken);
+      const lineOf = (needle: string) => broken.split('\n').findIndex((l) => l.includes(needle)) + 1;
+      const r = await ws.run(['run', 'push-to-deploy', '--local']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`dataship.yaml:${lineOf('enviroment:')}:1: unknown key "enviroment"`);
+      expect(r.stderr).toContain(`dataship.yaml:${lineOf('notifcations:')}:1: unknown key "notifcations"`);
+      expect(r.stderr).toContain('did you mean "notifications"?');
+      expect(r.stderr).toMatch(new RegExp(`dataship.yaml:${lineOf('keep: five')}:\\d+: environments.dev.airflowHost.keep: must be integer`));
+      expect(await stat(join(ws.dir, '.dataship')).then(() => true, () => false)).toBe(false);
+    } finally {
+      await ws.remove();
+    }
+  });
+});
+
+describe('--dry-run leaves the tree byte-identical', () => {
+  it('for every command, on a workspace that already has releases in dev and prod', async () => {
+    const ws = await createWorkspace({ withDbt: true });
+    try {
+      expect((await ws.run(['run', 'push-to-deploy', '--local'])).code).toBe(0);
+      expect((await ws.run(['promote', '--to', 'prod', '--local'])).code).toBe(0);
+      await writeFile(join(ws.dir, 'dbt/models/marts/new_change.sql'), 'select 1 as id\n');
+      const before = await hashTree(ws.dir);
+      const commands = [
+        ['validate'], ['build'], ['deploy', '--env', 'dev'], ['sync-dags', '--env', 'dev'], ['test', '--env', 'dev'], ['gate', '--env', 'dev'],
+        ['promote', '--to', 'prod'], ['rollback', '--env', 'prod'], ['status'], ['report'],
+        ['run', 'push-to-deploy'], ['run', 'pr-check'], ['run', 'nightly'], ['run', 'promote'], ['run', 'rollback'],
+      ];
+      for (const c of commands) {
+        const r = await ws.run([...c, '--local', '--dry-run']);
+        expect(r.code, `${c.join(' ')}: ${r.stderr}`).toBeLessThan(3);
+        expect(await hashTree(ws.dir), c.join(' ')).toBe(before);
+      }
+    } finally {
+      await ws.remove();
+    }
+  });
+});
+
+describe('secrets never leak', () => {
+  it('a secret in the environment, referenced by the configuration, is in no output and no file the run writes', async () => {
+    const ws = await createWorkspace({ withDbt: true });
+    const secrets = {
+      SNOWFLAKE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7planted\n-----END PRIVATE KEY-----',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.example/services/T000/B000/plantedwebhooksecret',
+      GITHUB_TOKEN: 'ghp_plantedTokenValue0123456789abcdefABCD',
+    };
+    const summaryFile = join(ws.dir, '..', `${ws.dir.split('/').pop()}-summary.md`);
+    // The dbt double echoes these variables the way a careless debug log would.
+    const env = baseEnv({ withDbt: true, extra: { ...secrets, FAKE_DBT_ECHO_ENV: 'SNOWFLAKE_PRIVATE_KEY,SLACK_WEBHOOK_URL,GITHUB_TOKEN' } });
+    try {
+      const outputs: string[] = [];
+      for (const c of [['run', 'push-to-deploy'], ['promote', '--to', 'prod'], ['status'], ['report', '--format', 'html'], ['report', '--format', 'junit'], ['build', '--json'], ['rollback', '--env', 'prod', '--verbose']]) {
+        const r = await ws.run([...c, '--local'], { env: { ...env, GITHUB_STEP_SUMMARY: summaryFile } });
+        outputs.push(r.stdout, r.stderr);
+      }
+      const files = [...(await readAllFiles(join(ws.dir, '.dataship'))), ...(await readAllFiles(ws.dir + '/dbt/target'))];
+      const summary = await readFile(summaryFile, 'utf8').catch(() => '');
+      expect(files.length).toBeGreaterThan(10);
+      for (const [name, value] of Object.entries(secrets)) {
+        const needles = [value, ...value.split('\n').filter((l) => l.length >= 8)];
+        for (const needle of needles) {
+          outputs.forEach((o) => expect(o.includes(needle), `${name} in CLI output`).toBe(false));
+          files.forEach((f) => expect(f.text.includes(needle), `${name} in ${f.path}`).toBe(false));
+          expect(summary.includes(needle), `${name} in the step summary`).toBe(false);
+        }
+      }
+      // The planted values really were there to leak: the double printed them, masked.
+      expect(outputs.join('\n')).toContain('***');
+    } finally {
+      await ws.remove();
+      await rm(summaryFile, { force: true });
+    }
+  });
+});
