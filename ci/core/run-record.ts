@@ -76,7 +76,7 @@ export function buildRunRecord(opts: {
   if (opts.dryRun) headline = `dry run of ${opts.job}${target}: nothing was changed`;
   else if (failed) headline = `${opts.job}${target} failed at ${failed.name}: ${failed.error?.message ?? failed.summary ?? ''}`;
   else if (verdict === 'failed') headline = `${opts.job}${target} ran; checks failed: ${opts.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.name} (${c.summary})`).join(', ')}`;
-  else if (verdict === 'unverified') headline = `${opts.job}${target} completed, but tests did not run: ${skippedChecks.map((c) => c.summary).join('; ')}`;
+  else if (verdict === 'unverified') headline = `${opts.job}${target} completed, but not every check ran: ${skippedChecks.map((c) => `${c.name}: ${c.summary}`).join('; ')}`;
   else headline = `${opts.job}${target} passed`;
   const r = opts.release;
   return {

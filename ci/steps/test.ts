@@ -18,6 +18,18 @@ import { currentRelease, targetEnv } from './resolve-release.js';
 
 export const DBT_CHECK = 'dbt-tests';
 
+/** dbt writes its own artifacts; they pass the redactor before anything reads or keeps them. */
+async function redactDir(opts: { dir: string; redact: (text: string) => string }): Promise<void> {
+  const { readdir, readFile, writeFile } = await import('node:fs/promises');
+  for (const e of await readdir(opts.dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/\.(json|log|txt|sql|html|xml)$/.test(e.name)) continue;
+    const path = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
+    const text = await readFile(path, 'utf8');
+    const safe = opts.redact(text);
+    if (safe !== text) await writeFile(path, safe);
+  }
+}
+
 /** The dbt target: `local` (dbt-duckdb) when every backend is embedded. */
 function dbtTarget(ctx: RunContext): string {
   return ctx.local ? 'local' : environmentOf({ config: ctx.config, env: targetEnv(ctx) }).dbt.target;
@@ -77,6 +89,7 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
         artifactsDir,
         env: { DATASHIP_DUCKDB_PATH: duckdbPathFor({ dir: paths.warehouse, database }), DATASHIP_DATABASE: database, DBT_QUERY_TAG: `dataship:${ctx.runId}:test:${env}` },
       });
+      await redactDir({ dir: artifactsDir, redact: (t) => ctx.redactor.redact(t) });
       if (run.status === 'skipped' || !run.runResultsPath) {
         throw new DataShipError({ code: 'EDBT', message: `dbt exited with ${run.exitCode ?? '?'} and wrote no run_results.json`, operation: 'dbt build', hint: 'see the dbt output above' });
       }

@@ -37,7 +37,7 @@ describe('push-to-deploy on the embedded backends (no dbt installed)', () => {
     expect(r.stdout).toContain('dbt is not installed (pip install dbt-duckdb)');
     const record = await latestRecord(ws);
     expect(record.verdict).toBe('unverified');
-    expect(record.headline).toContain('tests did not run');
+    expect(record.headline).toContain('dbt-tests: tests did not run');
     const Ajv = require('ajv');
     const validate = new Ajv({ strict: false }).compile(JSON.parse(await readFile(join(REPO_ROOT, 'schema/run-result.schema.json'), 'utf8')));
     expect(validate(record), JSON.stringify(validate.errors)).toBe(true);

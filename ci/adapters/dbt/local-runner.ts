@@ -44,11 +44,29 @@ function signalExitCode(signal: NodeJS.Signals | null): number {
   return 128 + (n ?? 0);
 }
 
+/**
+ * The lines that say what went wrong: dbt's last `Encountered an error:` block, else the last
+ * line naming an error, with the lines after it; one line, at most 400 characters.
+ */
+export function errorExcerpt(lines: string[]): string | undefined {
+  const strip = (l: string) => l.replace(/^\d\d:\d\d:\d\d(\.\d+)?\s+/, '').trim();
+  const lastIndex = (pred: (l: string) => boolean) => {
+    for (let i = lines.length - 1; i >= 0; i--) if (pred(strip(lines[i]))) return i;
+    return -1;
+  };
+  let at = lastIndex((l) => l.startsWith('Encountered an error'));
+  if (at < 0) at = lastIndex((l) => /error|exception|traceback|not found|could not/i.test(l));
+  if (at < 0) at = lines.length - 1;
+  if (at < 0) return undefined;
+  const text = lines.slice(at, at + 4).map(strip).filter(Boolean).join(' ').replace(/\s+/g, ' ');
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
+}
+
 export function createLocalDbtRunner(opts: LocalDbtRunnerOptions): DbtRunner {
   const { logger } = opts;
   const bin = opts.dbtBin ?? 'dbt';
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000;
-  const locate = () => findExecutable({ name: bin, env: opts.env, cwd: opts.env.PWD });
+  const locate = () => findExecutable({ name: bin, env: opts.env });
 
   return {
     describe: () => `dbt on PATH (${bin})`,
@@ -131,7 +149,7 @@ export function createLocalDbtRunner(opts: LocalDbtRunnerOptions): DbtRunner {
       if (existsSync(manifestPath)) result.manifestPath = manifestPath;
 
       if (exitCode !== 0) {
-        const lastError = [...tail].reverse().find((l) => /error|exception|traceback|not found|could not/i.test(l)) ?? tail[tail.length - 1];
+        const lastError = errorExcerpt(tail);
         const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${exitCode}`;
         if (!result.runResultsPath) {
           result.reason = `dbt ${how} after ${seconds} s and wrote no run_results.json${lastError ? `: ${lastError.trim()}` : ''}`;

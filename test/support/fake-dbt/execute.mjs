@@ -43,7 +43,6 @@ function order({ graph, ids }) {
   return { sequence: out, execParents };
 }
 
-const hhmmss = () => new Date().toISOString().slice(11, 19);
 const dots = (label, tag) => `${label} ${'.'.repeat(Math.max(3, 64 - label.length))} ${tag}`;
 
 export function execute({ project, graph, ids, command, env, print }) {
@@ -70,9 +69,9 @@ export function execute({ project, graph, ids, command, env, print }) {
     if (!onlyCompile && (blocked.has(id) || upstreamBad)) {
       r.status = 'skipped';
       r.compiled = false;
-      print(`${hhmmss()}  ${prefix} SKIP ${isTest ? label : `relation ${rel}`} ${'.'.repeat(20)} [SKIP]`);
+      print(`${prefix} SKIP ${isTest ? label : `relation ${rel}`} ${'.'.repeat(20)} [SKIP]`);
     } else {
-      if (!onlyCompile) print(`${hhmmss()}  ${prefix} START ${dots(label, '[RUN]')}`);
+      if (!onlyCompile) print(`${prefix} START ${dots(label, '[RUN]')}`);
       if (onlyCompile) {
         r.status = 'success';
       } else if (isTest) {
@@ -103,7 +102,7 @@ export function execute({ project, graph, ids, command, env, print }) {
           error: `ERROR creating ${label}`, success: `OK ${node.resourceType === 'seed' ? `loaded ${label}` : `created ${label}`}`,
         }[r.status];
         const tag = { pass: 'PASS', fail: `FAIL ${r.failures}`, warn: `WARN ${r.failures}`, error: 'ERROR', success: r.message ?? 'OK' }[r.status];
-        print(`${hhmmss()}  ${prefix} ${dots(line, `[${tag} in ${secs}]`)}`);
+        print(`${prefix} ${dots(line, `[${tag} in ${secs}]`)}`);
       }
     }
     status.set(id, r.status);

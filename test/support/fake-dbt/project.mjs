@@ -52,6 +52,9 @@ function loadTarget({ profilesDir, profileName, targetName, ctx }) {
   return out;
 }
 
+const renderDeep = (v, ctx) =>
+  Array.isArray(v) ? v.map((x) => renderDeep(x, ctx)) : isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x, ctx)])) : renderValue(v, ctx);
+
 /** Configs from a dbt_project.yml section (`models:`, `seeds:` …) along an fqn; tags add up. */
 function projectConfig(section, fqn, ctx) {
   const config = {};
@@ -62,7 +65,7 @@ function projectConfig(section, fqn, ctx) {
       if (isObj(v) && !k.startsWith('+')) continue;
       const key = k.replace(/^\+/, '');
       if (key === 'tags') config.tags = [...(config.tags ?? []), ...asList(v, [])];
-      else config[key] = renderValue(v, ctx);
+      else config[key] = renderDeep(v, ctx);
       unrendered[key] = v;
     }
   };
@@ -100,6 +103,7 @@ export function loadProject({ projectDir, profilesDir, targetName, vars = {}, en
   for (const file of paths('model-paths', ['models']).flatMap((d) => walk(d, ['.md']))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\{%\s*docs\s+(\w+)\s*%\}(.*?)\{%\s*enddocs\s*%\}/gs)) docs.push({ uniqueId: `doc.${name}.${m[1]}`, name: m[1], path: rel(file), contents: m[2].trim() });
   }
+  const renderDocs = (text) => String(text).replace(/\{\{\s*doc\(\s*['"](\w+)['"]\s*\)\s*\}\}/g, (m, n) => docs.find((d) => d.name === n)?.contents ?? m);
   const gsn = macros.find((m) => m.name === 'generate_schema_name');
   const customSchemaAsIs = gsn ? !gsn.sql.includes('~') : false;
   const relationOf = (config, alias) => {
@@ -182,12 +186,12 @@ export function loadProject({ projectDir, profilesDir, targetName, vars = {}, en
         if (!node) continue;
         node.patchPath = `${name}://${rel(file)}`;
         node.patch = patch;
-        node.description = typeof patch.description === 'string' ? patch.description.trim() : '';
+        node.description = renderDocs(typeof patch.description === 'string' ? patch.description.trim() : '');
         if (isObj(patch.config)) {
-          Object.assign(node.config, Object.fromEntries(Object.entries(patch.config).map(([k, v]) => [k, renderValue(v, ctx)])));
+          Object.assign(node.config, renderDeep(patch.config, ctx));
           Object.assign(node.unrenderedConfig, patch.config);
         }
-        for (const c of asList(patch.columns, [])) node.columns[c.name] = { name: c.name, description: c.description ?? '', meta: {}, data_type: c.data_type ?? null, constraints: [], quote: null, tags: [], granularity: null, doc_blocks: [] };
+        for (const c of asList(patch.columns, [])) node.columns[c.name] = { name: c.name, description: renderDocs(c.description ?? ''), meta: {}, data_type: c.data_type ?? null, constraints: [], quote: null, tags: [], granularity: null, doc_blocks: [] };
       }
     }
   }

@@ -53,7 +53,7 @@ export function addTests(project) {
     const flat = Object.keys(all)
       .sort()
       .flatMap((k) => (isObj(all[k]) ? Object.values(all[k]) : Array.isArray(all[k]) ? all[k] : [all[k]]))
-      .map((v) => String(v).replace(/[^0-9a-zA-Z_]+/g, '_'));
+      .map((v) => (v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : String(v)).replace(/[^0-9a-zA-Z_]+/g, '_'));
     const fullName = [`${identifier}_${attach.targetName}`, flat.join('__')].filter(Boolean).join('_');
     const alias = fullName.length >= 64 ? `${identifier.slice(0, 30)}_${md5(fullName)}` : fullName;
     const dirs = rel(dirname(file)).split('/').slice(rel(root).split('/').length).filter(Boolean);
