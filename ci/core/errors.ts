@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   ECONFIGMISSING: 'config',
   ESECRET: 'config',
   EINPUT: 'input',
+  /** A DAG file does not compile on the Airflow host; the deploy was refused (issue 5). */
+  EDAGCOMPILE: 'input',
   ENOTFOUND: 'input',
   ETOOL: 'external',
   EAWS: 'external',

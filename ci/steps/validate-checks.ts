@@ -40,7 +40,7 @@ export async function loadDbtIndex(ctx: Pick<CheckContext, 'cwd' | 'tools' | 'di
 
 export async function dbtCheck(ctx: CheckContext): Promise<CheckOutput> {
   const index = await ctx.dbtIndex();
-  if (!index) return nothing('dbt', `dbt project under ${ctx.dirs.dbt}/`);
+  if (!index) return nothing('dbt/project', `dbt project under ${ctx.dirs.dbt}/`);
   return { problems: checkDbtProject(index), skipped: [] };
 }
 
@@ -48,10 +48,7 @@ export async function sqlfluffCheck(ctx: CheckContext): Promise<CheckOutput> {
   const index = await ctx.dbtIndex();
   if (!index) return nothing('dbt/sqlfluff', `dbt project under ${ctx.dirs.dbt}/`);
   const project = index.dir;
-  const roots = new Set<string>();
-  for (const n of index.nodes.values()) if (n.type === 'model' || n.type === 'snapshot') roots.add(n.projectPath.split('/')[0]);
-  for (const s of index.sqlCalls) roots.add((project ? s.file.slice(project.length + 1) : s.file).split('/')[0]);
-  const r = await ctx.tools.lintSql({ projectDir: join(ctx.cwd, project), paths: [...roots].filter((p) => !p.endsWith('.sql')).sort(), env: ctx.env });
+  const r = await ctx.tools.lintSql({ projectDir: join(ctx.cwd, project), paths: index.lintPaths, env: ctx.env });
   if (!r.ok) return { problems: [], skipped: [{ check: 'dbt/sqlfluff', reason: r.reason }] };
   return {
     problems: r.violations.map((v) =>

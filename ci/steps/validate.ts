@@ -55,16 +55,19 @@ export interface ValidateOptions {
   /** Where the dbt project, DAGs and Terraform live; read from dataship.yaml when absent. */
   config?: DataShipConfig;
   logger?: Logger;
-  /** Restricts the run to these kinds (default: all six). */
-  checks?: CheckKind[];
+  /** Restricts the run to these kinds or check names (default: every check of all six kinds). */
+  checks?: Array<CheckKind | CheckName>;
   /** The configuration file to check (default dataship.yaml). */
   configFile?: string;
   env?: NodeJS.ProcessEnv;
   tools?: ValidateTools;
 }
 
-const CHECKS: { name: string; kind: CheckKind; run: (ctx: CheckContext) => Promise<CheckOutput> }[] = [
-  { name: 'dbt', kind: 'dbt', run: dbtCheck },
+export const CHECK_NAMES = ['dbt/project', 'dbt/sqlfluff', 'dags', 'terraform', 'workflows', 'jenkins', 'config'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+const CHECKS: { name: CheckName; kind: CheckKind; run: (ctx: CheckContext) => Promise<CheckOutput> }[] = [
+  { name: 'dbt/project', kind: 'dbt', run: dbtCheck },
   { name: 'dbt/sqlfluff', kind: 'dbt', run: sqlfluffCheck },
   { name: 'dags', kind: 'dags', run: dagsCheck },
   { name: 'terraform', kind: 'terraform', run: terraformCheck },
@@ -99,10 +102,10 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
   const base = { cwd: opts.cwd, env, tools, dirs: dirsOf(config), configFile: opts.configFile };
   let index: Promise<DbtIndex | undefined> | undefined;
   const ctx: CheckContext = { ...base, dbtIndex: () => (index ??= loadDbtIndex(base)) };
-  const kinds = new Set(opts.checks ?? CHECK_KINDS);
+  const wanted = new Set<string>(opts.checks ?? CHECK_KINDS);
 
   const results = await Promise.all(
-    CHECKS.filter((c) => kinds.has(c.kind)).map(async (c) => {
+    CHECKS.filter((c) => wanted.has(c.kind) || wanted.has(c.name)).map(async (c) => {
       const t0 = performance.now();
       let output: CheckOutput;
       try {
@@ -129,7 +132,7 @@ export async function validateRepository(opts: ValidateOptions): Promise<Validat
 }
 
 /** A `validate` step: `unchanged` when clean; fails with `EVALIDATE` (exit 1) listing every problem. */
-export function createValidateStep(opts: { checks?: CheckKind[]; tools?: ValidateTools } = {}): Step {
+export function createValidateStep(opts: { checks?: Array<CheckKind | CheckName>; tools?: ValidateTools } = {}): Step {
   return {
     name: 'validate',
     async plan() {

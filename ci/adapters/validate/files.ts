@@ -28,7 +28,7 @@ export async function listFiles(opts: { root: string; dir: string; include: (rel
       }),
     );
   };
-  await walk(opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, ''));
+  await walk(opts.dir === '.' ? '' : opts.dir.replace(/^\.\//, '').replace(/\/+$/, ''));
   return out.sort();
 }
 

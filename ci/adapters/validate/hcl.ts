@@ -18,9 +18,10 @@ function load(): Promise<Hcl2Json> {
 
 /** `{line, column, message}` from an hcl2json error message. */
 export function parseHclError(message: string): { line: number; column?: number; message: string } {
-  const m = /:(\d+),(\d+)(?:-\d+)?:\s*([\s\S]*?)\]?$/.exec(message);
+  const m = /:(\d+),(\d+)(?:-\d+(?:,\d+)?)?:\s*([^;\]]*)(?:;\s*([\s\S]*?))?(?=\s+\S+:\d+,\d+|\]?$)/.exec(message);
   if (!m) return { line: 1, message: message.replace(/^parse config:\s*/, '') };
-  return { line: Number(m[1]), column: Number(m[2]), message: m[3].trim() };
+  const detail = m[4]?.trim();
+  return { line: Number(m[1]), column: Number(m[2]), message: `${m[3].trim()}${detail ? `: ${detail}` : ''}` };
 }
 
 /** Parses one file; `json` on success, `parseError` otherwise. */

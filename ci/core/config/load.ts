@@ -78,7 +78,7 @@ export async function parseConfig(opts: { text: string; file: string; env: Recor
   });
 
   const data = doc.toJS() as unknown;
-  const schema = require('../../../schema/dataship.schema.json') as Record<string, unknown>;
+  const schema = loadSchema();
   const validate = await compiledValidator(schema);
   if (!validate(data)) {
     for (const e of validate.errors ?? []) problems.push(problemFor({ error: e, doc, at, YAML }));
@@ -88,6 +88,18 @@ export async function parseConfig(opts: { text: string; file: string; env: Recor
   const config = data as DataShipConfig;
   config.secretRefs = collectSecretRefs(config);
   return config;
+}
+
+/** The published schema, from the source tree (ci/core/config) or the compiled one (dist/ci/core/config). */
+function loadSchema(): Record<string, unknown> {
+  for (const rel of ['../../../schema/dataship.schema.json', '../../../../schema/dataship.schema.json']) {
+    try {
+      return require(rel) as Record<string, unknown>;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    }
+  }
+  throw new DataShipError({ code: 'EINTERNAL', message: 'schema/dataship.schema.json is missing from the installation' });
 }
 
 type AjvValidate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };

@@ -35,7 +35,7 @@ export function checkRefs(index: DbtIndex): ValidateProblem[] {
         }
       } else if (!c.table) {
         out.push(problem({ ...at, rule: 'dbt/source-resolves', message: `source('${c.name}') needs a source name and a table name` }));
-      } else if (!index.nodes.has(`source.${c.name}.${c.table}`)) {
+      } else if (!index.nodes.has(`source.${c.name}.${c.table}`) && !index.incomplete) {
         const known = sources.map((s) => `${s.sourceName}.${s.name}`);
         const guess = didYouMean(`${c.name}.${c.table}`, known);
         const sourceExists = sources.some((s) => s.sourceName === c.name);
@@ -61,6 +61,7 @@ export function checkPrimaryKeys(index: DbtIndex): ValidateProblem[] {
     if (n.type !== 'model') continue;
     const props = index.modelProperties.get(n.name);
     if (!props) {
+      if (index.incomplete) continue; // its entry may be in the file that does not parse
       out.push(
         problem({
           kind: 'dbt',
@@ -125,7 +126,10 @@ export function checkNaming(index: DbtIndex): ValidateProblem[] {
   return out;
 }
 
-/** Every pure dbt rule (the index's own YAML problems included). */
+/**
+ * Every pure dbt rule (the index's own YAML problems included). While some YAML does not parse,
+ * missing sources and missing properties entries are not reported: they may be in that file.
+ */
 export function checkDbtProject(index: DbtIndex): ValidateProblem[] {
   return [...index.problems, ...checkRefs(index), ...checkPrimaryKeys(index), ...checkPropertiesNameModels(index), ...checkNaming(index)];
 }

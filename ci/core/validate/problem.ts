@@ -43,7 +43,7 @@ export function emptyOutput(): CheckOutput {
 /** Builds a problem; `severity` defaults to error and `line` to 1. */
 export function problem(p: Omit<ValidateProblem, 'severity' | 'line'> & { severity?: Severity; line?: number }): ValidateProblem {
   const out: ValidateProblem = { ...p, severity: p.severity ?? 'error', line: p.line && p.line > 0 ? p.line : 1 };
-  if (out.column === undefined) delete out.column;
+  if (out.column === undefined || out.column < 1) delete out.column;
   if (out.hint === undefined) delete out.hint;
   return out;
 }

@@ -8,12 +8,15 @@
  * - `terraform/oidc-trust-pinned`: a role trusting GitHub's OIDC provider must condition
  *   `token.actions.githubusercontent.com:sub` on `repo:<owner>/<repo>:…` with no wildcard in
  *   owner or repository.
- * Prod scope: a file with a `prod`/`production`/`prd` path segment or file name part, or a
- * top-level block whose labels name prod. Variables (`var.x`) and locals are resolved from the
- * defaults and `*.tfvars` of the same directory. Pure.
+ * Prod scope: a directory named prod (production, prd) and every local module it calls, or a
+ * top-level block whose labels name prod. `var.x` and `local.x` are resolved from defaults,
+ * `*.tfvars`, locals and module call arguments (see terraform-values.ts); an OIDC subject whose
+ * owner or repository stays an unresolved variable is accepted (it names one repository, whatever
+ * value it gets, unless that value is a wildcard, which resolution shows). Pure.
  */
 import { attributeOffset, bracePairs, enclosingPair, findTopBlock, stringsAt, topBlocks, type BracePair } from './hcl-text.js';
 import { lineOf, problem, type ValidateProblem } from './problem.js';
+import { dirOf, terraformValues, type TerraformValues } from './terraform-values.js';
 
 export interface TerraformFile {
   /** Repository-relative path. */
@@ -24,50 +27,13 @@ export interface TerraformFile {
   parseError?: { message: string; line: number; column?: number };
 }
 
-const PROD = /(^|[/_.-])(prod|production|prd)([/_.-]|$)/i;
 const OIDC_HOST = 'token.actions.githubusercontent.com';
 const WILDCARD_ACTION = /^(\*|[A-Za-z0-9-]+:\*)$/;
-
-export function isProdPath(path: string): boolean {
-  return PROD.test(path);
-}
-
-function dirOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-}
-
-/** `var.x` and `local.x` values of one directory (defaults, then tfvars). */
-function valuesByDir(files: TerraformFile[]): Map<string, Map<string, unknown>> {
-  const byDir = new Map<string, Map<string, unknown>>();
-  const get = (d: string) => byDir.get(d) ?? byDir.set(d, new Map()).get(d)!;
-  for (const f of files) {
-    if (!f.json) continue;
-    const vals = get(dirOf(f.path));
-    for (const [name, defs] of Object.entries(f.json.variable ?? {})) {
-      const def = (defs as any[])[0]?.default;
-      if (def !== undefined) vals.set(`var.${name}`, def);
-    }
-    for (const locals of f.json.locals ?? []) for (const [name, v] of Object.entries(locals)) vals.set(`local.${name}`, v);
-  }
-  for (const f of files) {
-    if (!f.json || !/\.tfvars(\.json)?$/.test(f.path)) continue;
-    const vals = get(dirOf(f.path));
-    for (const [name, v] of Object.entries(f.json)) vals.set(`var.${name}`, v);
-  }
-  return byDir;
-}
-
-/** Replaces `${var.x}` / `${local.x}` by known string values; unknown ones stay. */
-function interpolate(value: string, vals: Map<string, unknown> | undefined): string {
-  return value.replace(/\$\{\s*((?:var|local)\.[\w-]+)\s*\}/g, (m, ref: string) => {
-    const v = vals?.get(ref);
-    return typeof v === 'string' ? v : m;
-  });
-}
+const PROD_LABEL = /(^|[_.-])(prod|production|prd)([_.-]|$)/i;
 
 export function checkTerraform(files: TerraformFile[]): ValidateProblem[] {
   const out: ValidateProblem[] = [];
-  const values = valuesByDir(files);
+  const values = terraformValues(files);
   for (const f of files) {
     if (f.parseError) {
       out.push(problem({ kind: 'terraform', rule: 'terraform/parses', message: `does not parse: ${f.parseError.message}`, file: f.path, line: f.parseError.line, column: f.parseError.column }));
@@ -76,24 +42,23 @@ export function checkTerraform(files: TerraformFile[]): ValidateProblem[] {
     if (!f.path.endsWith('.tf')) continue;
     const pairs = bracePairs(f.text);
     const blocks = topBlocks(f.text, pairs);
-    const vals = values.get(dirOf(f.path));
-    out.push(...wildcardActions(f, pairs, blocks), ...ecrMutability(f, blocks, vals), ...oidcTrust(f, pairs, blocks, vals));
+    out.push(...wildcardActions(f, pairs, blocks, values), ...ecrMutability(f, blocks, values), ...oidcTrust(f, pairs, blocks, values));
   }
   return out;
 }
 
-function wildcardActions(f: TerraformFile, pairs: BracePair[], blocks: ReturnType<typeof topBlocks>): ValidateProblem[] {
+function wildcardActions(f: TerraformFile, pairs: BracePair[], blocks: ReturnType<typeof topBlocks>, values: TerraformValues): ValidateProblem[] {
   const out: ValidateProblem[] = [];
-  const prodFile = isProdPath(f.path);
+  const prodFile = values.isProdDir(dirOf(f.path));
   for (const m of f.text.matchAll(/(^|[\s{,])"?(actions|Action)"?\s*[=:]/gm)) {
     const at = (m.index ?? 0) + m[1].length;
     const block = blocks.find((b) => b.start <= at && at <= b.end);
-    if (!prodFile && !(block && block.labels.some((l) => isProdPath(l)))) continue;
+    if (!prodFile && !(block && block.labels.some((l) => PROD_LABEL.test(l)))) continue;
     const statement = enclosingPair(pairs, at);
     const body = statement ? f.text.slice(statement.open, statement.close) : '';
     if (/"?(effect|Effect)"?\s*[=:]\s*"Deny"/.test(body)) continue;
     for (const s of stringsAt(f.text, at + m[0].length - m[1].length)) {
-      if (!WILDCARD_ACTION.test(s.value)) continue;
+      if (!values.resolve(dirOf(f.path), s.value).some((v) => WILDCARD_ACTION.test(v))) continue;
       out.push(
         problem({
           kind: 'terraform',
@@ -109,13 +74,15 @@ function wildcardActions(f: TerraformFile, pairs: BracePair[], blocks: ReturnTyp
   return out;
 }
 
-function ecrMutability(f: TerraformFile, blocks: ReturnType<typeof topBlocks>, vals: Map<string, unknown> | undefined): ValidateProblem[] {
+function ecrMutability(f: TerraformFile, blocks: ReturnType<typeof topBlocks>, values: TerraformValues): ValidateProblem[] {
   const out: ValidateProblem[] = [];
   for (const [name, defs] of Object.entries<any[]>(f.json?.resource?.aws_ecr_repository ?? {})) {
     const block = findTopBlock(blocks, 'resource', 'aws_ecr_repository', name);
     const raw = defs[0]?.image_tag_mutability;
-    const value = typeof raw === 'string' ? interpolate(raw, vals).replace(/^\$\{"?|"?\}$/g, '') : undefined;
-    if (value === 'IMMUTABLE' || value === 'IMMUTABLE_WITH_EXCLUSION') continue;
+    const resolved = typeof raw === 'string' ? values.resolve(dirOf(f.path), raw) : [];
+    const bad = resolved.find((v) => v !== 'IMMUTABLE' && v !== 'IMMUTABLE_WITH_EXCLUSION');
+    if (resolved.length && bad === undefined) continue;
+    const value = bad;
     const attr = block ? attributeOffset(f.text, block.start, block.end, 'image_tag_mutability') : -1;
     out.push(
       problem({
@@ -124,7 +91,9 @@ function ecrMutability(f: TerraformFile, blocks: ReturnType<typeof topBlocks>, v
         message:
           value === undefined
             ? `aws_ecr_repository.${name} leaves image_tag_mutability at MUTABLE: release tags could be overwritten`
-            : `aws_ecr_repository.${name} has image_tag_mutability = ${value}: release tags must be immutable`,
+            : value.includes('${')
+              ? `aws_ecr_repository.${name} has image_tag_mutability = ${value}, which cannot be shown to be IMMUTABLE`
+              : `aws_ecr_repository.${name} has image_tag_mutability = ${value}: release tags must be immutable`,
         file: f.path,
         line: attr >= 0 ? lineOf(f.text, attr) : block?.line ?? 1,
         hint: 'use IMMUTABLE, or IMMUTABLE_WITH_EXCLUSION with filters for environment tags',
@@ -134,23 +103,26 @@ function ecrMutability(f: TerraformFile, blocks: ReturnType<typeof topBlocks>, v
   return out;
 }
 
-/** `repo:<owner>/<repo>:…` with a concrete owner and repository. */
+/** `repo:<owner>/<repo>:…` with no wildcard in owner or repository (an unresolved `${var.x}` part passes). */
 function pinnedSubject(value: string): boolean {
-  const m = /^repo:([^/:]+)\/([^/:]+):./.exec(value);
-  return !!m && !/[*?${}]/.test(m[1]) && !/[*?${}]/.test(m[2]);
+  const m = /^repo:((?:\$\{[^}]*\}|[^/:])+)\/((?:\$\{[^}]*\}|[^/:])+):./.exec(value);
+  const wild = (part: string) => /[*?[]/.test(part.replace(/\$\{[^}]*\}/g, ''));
+  return !!m && !wild(m[1]) && !wild(m[2]);
 }
 
-function oidcTrust(f: TerraformFile, pairs: BracePair[], blocks: ReturnType<typeof topBlocks>, vals: Map<string, unknown> | undefined): ValidateProblem[] {
+function oidcTrust(f: TerraformFile, pairs: BracePair[], blocks: ReturnType<typeof topBlocks>, values: TerraformValues): ValidateProblem[] {
   const out: ValidateProblem[] = [];
+  const dir = dirOf(f.path);
   for (const b of blocks) {
     const body = f.text.slice(b.start, b.end);
     if (!body.includes('AssumeRoleWithWebIdentity')) continue;
-    if (!body.includes(OIDC_HOST) && !/openid_connect_provider[.\w]*github/i.test(body)) continue;
+    const mentions = [...body.matchAll(/"((?:[^"\\]|\\.)*)"/g)].some((s) => values.resolve(dir, s[1]).some((v) => v.includes(OIDC_HOST)));
+    if (!mentions) continue;
     const at = { kind: 'terraform' as const, rule: 'terraform/oidc-trust-pinned', file: f.path };
     const subjects: { value: string; offset: number }[] = [];
-    const key = new RegExp(`"${OIDC_HOST.replace(/\./g, '\\.')}:sub"`, 'g');
     let found = false;
-    for (const m of body.matchAll(key)) {
+    for (const m of body.matchAll(/"([^"\n]*:sub)"/g)) {
+      if (!values.resolve(dir, m[1]).includes(`${OIDC_HOST}:sub`)) continue;
       found = true;
       const offset = b.start + (m.index ?? 0);
       const after = f.text.slice(offset + m[0].length);
@@ -176,8 +148,8 @@ function oidcTrust(f: TerraformFile, pairs: BracePair[], blocks: ReturnType<type
       continue;
     }
     for (const s of subjects) {
-      const value = interpolate(s.value, vals);
-      if (pinnedSubject(value)) continue;
+      const value = values.resolve(dir, s.value).find((v) => !pinnedSubject(v));
+      if (value === undefined) continue;
       out.push(
         problem({
           ...at,
