@@ -31,10 +31,11 @@ describe('push-to-deploy on the embedded backends (no dbt installed)', () => {
     const r = await ws.run(['run', 'push-to-deploy', '--local']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    for (const step of ['validate', 'build', 'image-tag', 'sync-dags', 'pointer', 'test', 'gate', 'report']) {
+    for (const step of ['validate', 'build', 'image-tag', 'sync-dags', 'pointer', 'test', 'gate']) {
       expect(r.stdout).toMatch(new RegExp(`(changed|unchanged|skipped)\\s+${step}\\s+\\d+\\.\\d\\ds`));
     }
     expect(r.stdout).toContain('dbt is not installed (pip install dbt-duckdb)');
+    expect(r.stdout).toMatch(/report\s+unchanged\s+reports in \.dataship\/runs\//);
     const record = await latestRecord(ws);
     expect(record.verdict).toBe('unverified');
     expect(record.headline).toContain('dbt-tests: tests did not run');

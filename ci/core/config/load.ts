@@ -143,7 +143,7 @@ function problemFor(opts: {
     const suggestion = didYouMean(name, known);
     return {
       message: `unknown key "${name}"`,
-      path: segments.length ? `${keyPath}.${name}` : name,
+      path: segments.length ? keyPath : undefined,
       location: at(keyOffset),
       expected: known.length ? `one of ${known.join(', ')}` : undefined,
       hint: suggestion ? `did you mean "${suggestion}"?` : undefined,
@@ -190,7 +190,7 @@ function dedupe(problems: Problem[]): Problem[] {
 function configError(file: string, problems: Problem[]): DataShipError {
   return new DataShipError({
     code: 'ECONFIG',
-    message: `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    message: `invalid configuration: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
     operation: 'validate configuration',
     hint: 'fix every problem listed; the schema is schema/dataship.schema.json',
     location: { file },
