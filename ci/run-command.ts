@@ -77,7 +77,7 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
     const { stepsFor } = await import('./jobs.js');
     const { reportStep } = await import('./steps/report.js');
     const startedAt = new Date();
-    const adapters = createAdapters({ cwd: opts.cwd, config, env: opts.env, logger, local: opts.local });
+    const adapters = createAdapters({ cwd: opts.cwd, config, env: opts.env, logger, local: opts.local, onSecret: (v) => prepared.redactor.add(v) });
     const ctx: RunContext = {
       cwd: opts.cwd,
       env: opts.env,

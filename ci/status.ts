@@ -24,7 +24,7 @@ export async function statusCommand(opts: CommandOptions): Promise<CommandResult
     const prepared = await prepare(opts);
     redactor = prepared.redactor;
     const { createAdapters } = await import('./adapters/factory.js');
-    const adapters = createAdapters({ cwd: opts.cwd, config: prepared.config, env: opts.env, logger: prepared.logger, local: opts.local });
+    const adapters = createAdapters({ cwd: opts.cwd, config: prepared.config, env: opts.env, logger: prepared.logger, local: opts.local, onSecret: (v) => prepared.redactor.add(v) });
     const envs = opts.envName ? [opts.envName] : Object.keys(prepared.config.environments);
     if (opts.envName) environmentOf({ config: prepared.config, env: opts.envName });
     const { loadBundle } = await import('./steps/bundles.js');

@@ -15,6 +15,8 @@ export interface FactoryOptions {
   env: Record<string, string | undefined>;
   logger: Logger;
   local: boolean;
+  /** Registers credentials the adapters obtain (ECR passwords, bearer tokens) for redaction. */
+  onSecret?: (secret: string) => void;
 }
 
 export function environmentOf(opts: { config: DataShipConfig; env: string }): EnvironmentConfig {
@@ -78,7 +80,7 @@ export function createAdapters(opts: FactoryOptions): Adapters {
     describe: anyAws ? `registry ${config.image.registry?.url ?? 'ECR'}` : `OCI layout ${paths.registry}`,
     load: async () => {
       const mod = await import('./images/index.js');
-      return mod.createImagePublisher({ cwd: opts.cwd, config, env: opts.env, logger, local: !anyAws, layoutDir: paths.registry });
+      return mod.createImagePublisher({ cwd: opts.cwd, config, env: opts.env, logger, local: !anyAws, layoutDir: paths.registry, onSecret: opts.onSecret });
     },
   });
   const dbt: DbtRunner = lazy({

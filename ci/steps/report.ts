@@ -64,8 +64,16 @@ export function reportStep(opts: ReportOptions): Step {
         const { appendFile } = await import('node:fs/promises');
         await appendFile(ctx.env.GITHUB_STEP_SUMMARY, ctx.redactor.redact(renderMarkdown({ record })));
       }
+      const { sendNotifications } = await import('./notify.js');
+      const deliveries = await sendNotifications({ ctx, record });
       opts.onRecord?.(record);
-      return { status: 'unchanged', summary: `reports in ${relative(ctx.cwd, dir)}/ (result.json, junit.xml, report.html)`, details: { dir } };
+      const sent = deliveries.filter((d) => d.status === 'sent');
+      const notes = deliveries.map((d) => `${d.channel}: ${d.status}${d.status === 'sent' ? '' : ` (${d.detail})`}`);
+      return {
+        status: sent.length ? 'changed' : 'unchanged',
+        summary: `reports in ${relative(ctx.cwd, dir)}/ (result.json, junit.xml, report.html)${notes.length ? `; ${notes.join(', ')}` : ''}`,
+        details: { dir, deliveries },
+      };
     },
   };
 }

@@ -31,8 +31,8 @@ function makeProject(name: string, opts: { sql?: string; noise?: boolean } = {})
   return dir;
 }
 
-async function entries(file: string): Promise<tar.Headers[]> {
-  const out: tar.Headers[] = [];
+async function entries(file: string): Promise<tar.Header[]> {
+  const out: tar.Header[] = [];
   const ex = tar.extract();
   const done = new Promise<void>((res, rej) => {
     ex.on('entry', (h, stream, next) => {
@@ -132,5 +132,17 @@ describe('readRuntimeInputs', () => {
     expect(String(files[0].content)).toContain('estat');
     expect(dir).toContain('h');
     await expect(readRuntimeInputs({ cwd: root, paths: ['h/requirements.txt'] })).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+});
+
+describe('cross-machine pin', () => {
+  it('gives this exact digest for this exact tree (a change here changes every code image digest)', async () => {
+    const dir = join(root, 'pinned');
+    mkdirSync(join(dir, 'models'), { recursive: true });
+    writeFileSync(join(dir, 'dbt_project.yml'), 'name: pinned\n');
+    writeFileSync(join(dir, 'models', 'a.sql'), 'select 1\n'.repeat(50));
+    const l = await dbtProjectLayer({ dir, tmpDir: join(root, 'tmp') });
+    expect(l.diffId).toBe('sha256:020261efeb4444010e29cec865c87e845a22d4a363af64900398b309c63f297c');
+    expect(l.digest).toBe('sha256:4e9df2f64c41251628f16c1077863072363278f5cac09e4b0b0f711473bc464f');
   });
 });
