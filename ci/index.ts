@@ -7,6 +7,7 @@ export { statusCommand } from './status.js';
 export { reportCommand } from './report-command.js';
 export { stepsFor, JOBS, type JobName } from './jobs.js';
 export { runSteps } from './core/engine.js';
+export { steps } from './steps/catalogue.js';
 export { DataShipError, exitCodeFor, formatError, ERROR_CODES } from './core/errors.js';
 export { Redactor } from './core/redact.js';
 export { loadConfig, parseConfig } from './core/config/load.js';

@@ -5,14 +5,8 @@
 import { environmentOf } from './adapters/factory.js';
 import { DataShipError } from './core/errors.js';
 import type { RunContext, Step } from './core/types.js';
-import { buildStep } from './steps/build.js';
-import { imageTagStep, pointerStep, syncDagsStep } from './steps/deploy-layers.js';
-import { gateStep, promotionSource } from './steps/gate.js';
-import { activateDagsStep, resolvePromotionStep, resolveRollbackStep } from './steps/promote-rollback.js';
+import { steps as s } from './steps/catalogue.js';
 import { releaseById, targetEnv } from './steps/resolve-release.js';
-import { dbtTestStep } from './steps/test.js';
-import { cachedStep } from './steps/validate-cached.js';
-import { nextDatabase, warehouseNextStep, warehouseSwapStep } from './steps/warehouse.js';
 
 export const JOBS = ['push-to-deploy', 'pr-check', 'nightly', 'promote', 'rollback'] as const;
 export type JobName = (typeof JOBS)[number];
@@ -21,11 +15,6 @@ export interface JobOptions {
   env?: string;
   releaseId?: string;
   toReleaseId?: string;
-}
-
-async function validateStep(): Promise<Step> {
-  const mod = await import('./steps/validate.js');
-  return cachedStep({ step: mod.validateStep, version: 'v1' });
 }
 
 /** Sets the run's release to what an environment runs now. */
@@ -40,30 +29,30 @@ const currentOfEnv = (opts: { releaseId?: string }): Step => {
   return { name: 'resolve', plan: async (ctx) => { await resolve(ctx); return []; }, run: resolve };
 };
 
-const deploySteps = (): Step[] => [imageTagStep, syncDagsStep, pointerStep('deploy'), dbtTestStep()];
+/** Deploy to an environment: image tag, DAG bundle, pointer, then dbt build+test there. */
+const deploySteps = (): Step[] => [s.imageTag, s.syncDags, s.pointer('deploy'), s.test()];
 
+/** Promotion: gate, blue/green warehouse build and swap, then the image tag, DAGs and pointer. */
 const promoteSteps = (opts: JobOptions): Step[] => [
-  resolvePromotionStep({ releaseId: opts.releaseId }),
-  gateStep({ mode: 'enforce', source: promotionSource }),
-  warehouseNextStep,
-  dbtTestStep({ name: 'test', database: nextDatabase }),
-  warehouseSwapStep({ name: 'warehouse-swap' }),
-  imageTagStep,
-  syncDagsStep,
-  pointerStep('promote'),
+  s.resolvePromotion({ releaseId: opts.releaseId }),
+  s.gate({ mode: 'enforce' }),
+  s.warehouseNext,
+  s.test({ inNext: true }),
+  s.warehouseSwap(),
+  s.imageTag,
+  s.syncDags,
+  s.pointer('promote'),
 ];
 
+/** Rollback: every layer back to the earlier release; blue/green environments swap back. */
 const rollbackSteps = (opts: JobOptions, ctx: RunContext): Step[] => {
-  const env = targetEnv(ctx);
-  const blueGreen = Boolean(environmentOf({ config: ctx.config, env }).promoteFrom);
+  const blueGreen = Boolean(environmentOf({ config: ctx.config, env: targetEnv(ctx) }).promoteFrom);
   return [
-    resolveRollbackStep({ toReleaseId: opts.toReleaseId }),
-    ...(blueGreen
-      ? [warehouseSwapStep({ name: 'warehouse-swap', when: (c: RunContext) => c.adapters.warehouse(targetEnv(c)).exists({ name: nextDatabase(c) }) })]
-      : []),
-    imageTagStep,
-    activateDagsStep,
-    pointerStep('rollback'),
+    s.resolveRollback({ toReleaseId: opts.toReleaseId }),
+    ...(blueGreen ? [s.warehouseSwap({ onlyIfNextExists: true })] : []),
+    s.imageTag,
+    s.activateDags,
+    s.pointer('rollback'),
   ];
 };
 
@@ -79,19 +68,19 @@ export async function stepsFor(opts: { command: string; job?: JobName; options: 
   const { ctx, options } = opts;
   switch (opts.command) {
     case 'validate':
-      return [await validateStep()];
+      return [await s.validate()];
     case 'build':
-      return [buildStep];
+      return [s.build];
     case 'deploy':
       refuseProtected(ctx);
-      return [buildStep, ...deploySteps()];
+      return [s.build, ...deploySteps()];
     case 'sync-dags':
       refuseProtected(ctx);
-      return [buildStep, syncDagsStep];
+      return [s.build, s.syncDags];
     case 'test':
-      return [currentOfEnv({ releaseId: options.releaseId }), dbtTestStep()];
+      return [currentOfEnv({ releaseId: options.releaseId }), s.test()];
     case 'gate':
-      return [currentOfEnv({ releaseId: options.releaseId }), gateStep({ mode: 'enforce', source: (c) => targetEnv(c) })];
+      return [currentOfEnv({ releaseId: options.releaseId }), s.gate({ mode: 'enforce', from: 'self' })];
     case 'promote':
       return promoteSteps(options);
     case 'rollback':
@@ -99,11 +88,11 @@ export async function stepsFor(opts: { command: string; job?: JobName; options: 
     case 'run':
       switch (opts.job) {
         case 'push-to-deploy':
-          return [await validateStep(), buildStep, ...deploySteps(), gateStep({ mode: 'evaluate', source: (c) => targetEnv(c) })];
+          return [await s.validate(), s.build, ...deploySteps(), s.gate({ mode: 'evaluate' })];
         case 'pr-check':
-          return [await validateStep(), buildStep, warehouseNextStep, dbtTestStep({ name: 'test', database: nextDatabase })];
+          return [await s.validate(), s.build, s.warehouseNext, s.test({ inNext: true })];
         case 'nightly':
-          return [await validateStep(), buildStep, currentOfEnv({}), dbtTestStep()];
+          return [await s.validate(), s.build, currentOfEnv({}), s.test()];
         case 'promote':
           return promoteSteps(options);
         case 'rollback':

@@ -8,7 +8,7 @@ import { createLogger, type Verbosity } from './adapters/ci-host/logger.js';
 import { DataShipError, exitCodeFor, formatError, toDataShipError } from './core/errors.js';
 import { Redactor } from './core/redact.js';
 import type { RunRecord } from './core/run-record.js';
-import type { Logger, RunContext } from './core/types.js';
+import type { Logger, RunContext, Step } from './core/types.js';
 import type { DataShipConfig } from './core/config/model.js';
 import { defaultEnvFor, type JobName } from './jobs.js';
 
@@ -26,6 +26,8 @@ export interface CommandOptions {
   releaseId?: string;
   toReleaseId?: string;
   overrideGate?: string;
+  /** A pipeline composed by the caller (the zx scripts); default: the command's steps from jobs.ts. */
+  steps?: (ctx: RunContext) => Promise<Step[]> | Step[];
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -99,7 +101,7 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
         return value;
       },
     };
-    const steps = await stepsFor({ command: opts.command, job: opts.job, options: { env: opts.envName, releaseId: opts.releaseId, toReleaseId: opts.toReleaseId }, ctx });
+    const steps = opts.steps ? await opts.steps(ctx) : await stepsFor({ command: opts.command, job: opts.job, options: { env: opts.envName, releaseId: opts.releaseId, toReleaseId: opts.toReleaseId }, ctx });
     let record: RunRecord | undefined;
     let plan: Array<{ step: string; items: import('./core/types.js').PlanItem[] }> = [];
     const report = reportStep({ command: opts.command, startedAt, plan: () => plan, onRecord: (r) => (record = r) });
@@ -118,8 +120,12 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
         }
       },
     };
-    plan = (await runSteps({ steps, ctx, hooks })).plan;
-    await runSteps({ steps: [report], ctx, hooks });
+    try {
+      plan = (await runSteps({ steps, ctx, hooks })).plan;
+      await runSteps({ steps: [report], ctx, hooks });
+    } finally {
+      await adapters.close();
+    }
     if (!record) throw new DataShipError({ code: 'EINTERNAL', message: 'the report step produced no record' });
     const final: RunRecord = { ...record, steps: ctx.state.results };
     const color = useColor({ env: opts.env, isTTY: Boolean(opts.stdout.isTTY) }) && detectCiHost(opts.env) === 'terminal';

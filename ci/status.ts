@@ -44,6 +44,7 @@ export async function statusCommand(opts: CommandOptions): Promise<CommandResult
       }
       out.push({ env, current, release, history: await adapters.pointers.history(env), drift });
     }
+    await adapters.close();
     const text = opts.json ? JSON.stringify({ environments: out }, null, 2) : renderStatus(out);
     opts.stdout.write(`${prepared.redactor.redact(text)}\n`);
     const drifted = out.some((s) => s.drift && 'clean' in s.drift && !s.drift.clean);

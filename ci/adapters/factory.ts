@@ -91,8 +91,12 @@ export function createAdapters(opts: FactoryOptions): Adapters {
     },
   });
   const hosts = new Map<string, DagHost>();
+  const opened: Array<{ close?: () => Promise<void> | void }> = [];
   const warehouses = new Map<string, Warehouse>();
   return {
+    async close() {
+      await Promise.all(opened.map((h) => h.close?.()));
+    },
     releases,
     pointers,
     images,
@@ -106,7 +110,19 @@ export function createAdapters(opts: FactoryOptions): Adapters {
           describe: transport === 'local' ? paths.host(env) : `${transport} host`,
           load: async () => {
             const mod = await import('./airflow-host/index.js');
-            return mod.createDagHost({ transport, env, envConfig: envCfg, localRoot: paths.host(env), logger, processEnv: opts.env, awsRegion: config.aws?.region });
+            const host = await mod.createDagHost({
+              transport,
+              env,
+              envConfig: envCfg,
+              localRoot: paths.host(env),
+              logger,
+              processEnv: opts.env,
+              awsRegion: config.aws?.region,
+              awsEndpoint: config.aws?.endpoint,
+              cwd: opts.cwd,
+            });
+            opened.push(host);
+            return host;
           },
         });
         hosts.set(env, h);

@@ -114,6 +114,8 @@ export interface ImagePublisher {
 }
 
 export interface Adapters {
+  /** Releases connections the adapters opened (SSH masters, clients). */
+  close(): Promise<void>;
   releases: ReleaseStore;
   pointers: PointerStore;
   images: ImagePublisher;

@@ -2,7 +2,9 @@
  * The first step of `promote` and `rollback`: decide which release the environment moves to and
  * whether it already runs it. Later steps act on `ctx.state.release`.
  */
-import { DataShipError } from '../core/errors.js';
+import { environmentOf } from '../adapters/factory.js';
+import { DataShipError, isDataShipError } from '../core/errors.js';
+import { loadBundle } from './bundles.js';
 import type { Step } from '../core/types.js';
 import { sourceEnvOf } from './gate.js';
 import { releaseById, targetEnv } from './resolve-release.js';
@@ -51,7 +53,16 @@ export const activateDagsStep: Step = {
     const host = ctx.adapters.dagHost(targetEnv(ctx));
     const digest = ctx.state.release!.dags.bundleDigest;
     if ((await host.currentDigest()) === digest) return { status: 'unchanged', summary: `already on ${digest}` };
-    const r = await host.activate({ bundleDigest: digest });
-    return { status: r.status, summary: r.summary, details: r.details };
+    try {
+      const r = await host.activate({ bundleDigest: digest });
+      return { status: r.status, summary: r.summary, details: r.details };
+    } catch (err) {
+      // The release was pruned from the host or failed verification: ship its bundle again.
+      if (!isDataShipError(err) || err.code !== 'EHOST') throw err;
+      ctx.logger.warn(`cannot switch back in place (${err.message}); deploying the bundle again`);
+      const keep = environmentOf({ config: ctx.config, env: targetEnv(ctx) }).airflowHost.keep ?? 5;
+      const r = await host.deploy({ bundle: await loadBundle({ ctx, digest }), keep });
+      return { status: r.status, summary: `${r.summary} (redeployed)`, details: r.details };
+    }
   },
 };

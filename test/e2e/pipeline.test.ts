@@ -8,6 +8,7 @@ import { readFile, readdir, stat, readlink, rm, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { baseEnv, createWorkspace, hashTree, readAllFiles, REPO_ROOT, type Workspace } from '../support/workspace.js';
+import { startReceiver } from '../support/http-receiver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -165,9 +166,14 @@ describe('--dry-run leaves the tree byte-identical', () => {
 describe('secrets never leak', () => {
   it('a secret in the environment, referenced by the configuration, is in no output and no file the run writes', async () => {
     const ws = await createWorkspace({ withDbt: true });
+    const slack = await startReceiver();
+    // Slack hears about every outcome here, so its messages are searched too.
+    const config = await readFile(join(ws.dir, 'dataship.yaml'), 'utf8');
+    await ws.write('dataship.yaml', config.replace('    on: [failure]\n  github:', '    on: [success, failure]\n  github:'));
+    ws.commit('notify on success too');
     const secrets = {
       SNOWFLAKE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7planted\n-----END PRIVATE KEY-----',
-      SLACK_WEBHOOK_URL: 'https://hooks.slack.example/services/T000/B000/plantedwebhooksecret',
+      SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/plantedwebhooksecret`,
       GITHUB_TOKEN: 'ghp_plantedTokenValue0123456789abcdefABCD',
     };
     const summaryFile = join(ws.dir, '..', `${ws.dir.split('/').pop()}-summary.md`);
@@ -190,9 +196,15 @@ describe('secrets never leak', () => {
           expect(summary.includes(needle), `${name} in the step summary`).toBe(false);
         }
       }
+      // Slack got messages, and none carries a secret.
+      expect(slack.requests.length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(secrets)) {
+        for (const req of slack.requests) expect(req.body.includes(value), `${name} sent to Slack`).toBe(false);
+      }
       // The planted values really were there to leak: the double printed them, masked.
       expect(outputs.join('\n')).toContain('***');
     } finally {
+      await slack.close();
       await ws.remove();
       await rm(summaryFile, { force: true });
     }

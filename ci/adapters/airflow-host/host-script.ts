@@ -1,7 +1,7 @@
 /**
  * The POSIX shell script dataship runs on an Airflow host (over SSH, through SSM Run Command, or
  * locally). Kept here as text so the compiled package carries it (tsc copies no .sh files).
- * It avoids `${` and backticks so it can live in this template literal unchanged.
+ * It has no backticks, and writes shell `${` as `${DOLLAR}{`, so it lives in a template literal.
  *
  * Host layout under ROOT (Airflow's dags_folder is ROOT/current):
  *   current -> releases/<digest>      relative symlink, switched by rename (atomic)
@@ -9,6 +9,7 @@
  *   releases/<digest>/...             complete, verified, compiled releases only
  *   manifests/<digest>                canonical manifest text (its sha256 is <digest>)
  *   manifests/<digest>.py             sys.version of the python3 that compiled the release
+ *   manifests/<digest>.listing        compact listing for deltas (probe output, cached)
  *   deploys.log                       JSON lines: at, action, digest, previous, result, by
  *   .dataship/{lock,incoming,trash}   lock dir, staging dirs (renamed into releases/ when
  *                                     complete), releases being pruned
@@ -16,8 +17,13 @@
  * Commands (stdout: key=value lines; exit 0 ok, 2 usage, 3 a DAG does not compile, 4 the delta
  * cannot be applied: send the full bundle, 5 payload checksum mismatch, 6 bundle not on host,
  * 7 another deploy holds the lock, 1 anything else):
+ *   session [--keep N] [--by WHO] [--listing-max CHARS]   probe, `ready`, then one deploy request
+ *                                                         line read from stdin (payload follows)
  *   probe [--listing] [--listing-max CHARS]
- *   deploy --digest D [--base B] --payload SRC --payload-sha256 H [--keep N] [--by WHO]
+ *   deploy --digest D [--base B] --payload SRC --payload-sha256 H [--keep N] [--by WHO] [--compile-all]
+ *     A delta compiles only the files it brings when the base release was compiled by the same
+ *     python3 (sys.version stamp): the other files are byte-identical, verified and hard-linked.
+ *     --compile-all compiles every file anyway.
  *   activate --digest D [--by WHO]
  *   drift --digest D [--payload SRC --payload-sha256 H]
  * SRC is `-` (stdin), an absolute file path, s3://… (aws CLI) or http(s)://… (curl or wget), or
@@ -25,6 +31,9 @@
  * DATASHIP_HOST_TRACE=1 prints `phase=<name>` markers on stderr; DATASHIP_PYTHON picks python3.
  */
 import { createHash } from 'node:crypto';
+
+/** Written as `${DOLLAR}{` where the script needs a `${` (the template would take it). */
+const DOLLAR = '$';
 
 export const HOST_SCRIPT = String.raw`#!/bin/sh
 # dataship host deploy script: atomic, verified, compiled DAG releases. POSIX sh.
@@ -42,29 +51,37 @@ KEEP=5
 BY=
 LISTING=0
 LISTING_MAX=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --root) R=$2; shift 2 ;;
-    --digest) D=$2; shift 2 ;;
-    --base) BASE=$2; shift 2 ;;
-    --payload) SRC=$2; shift 2 ;;
-    --payload-sha256) SUM=$2; shift 2 ;;
-    --keep) KEEP=$2; shift 2 ;;
-    --by) BY=$(printf '%s' "$2" | tr -cd 'A-Za-z0-9@._:/+ -'); shift 2 ;;
-    --listing) LISTING=1; shift ;;
-    --listing-max) LISTING_MAX=$2; shift 2 ;;
-    *) echo "error=unknown argument $1"; exit 2 ;;
-  esac
-done
+COMPILE_ALL=0
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --root) R=$2; shift 2 ;;
+      --digest) D=$2; shift 2 ;;
+      --base) BASE=$2; shift 2 ;;
+      --payload) SRC=$2; shift 2 ;;
+      --payload-sha256) SUM=$2; shift 2 ;;
+      --keep) KEEP=$2; shift 2 ;;
+      --by) BY=$(printf '%s' "$2" | tr -cd 'A-Za-z0-9@._:/+ -'); shift 2 ;;
+      --listing) LISTING=1; shift ;;
+      --listing-max) LISTING_MAX=$2; shift 2 ;;
+      --compile-all) COMPILE_ALL=1; shift ;;
+      *) echo "error=unknown argument $1"; exit 2 ;;
+    esac
+  done
+}
+parse_args "$@"
 PY=$DATASHIP_PYTHON
 [ -n "$PY" ] || PY=python3
 TRACE=$DATASHIP_HOST_TRACE
 DS=$R/.dataship
 S=
 LOCKED=0
+PYPID=
 
 trace() { [ -z "$TRACE" ] || echo "phase=$1" >&2; }
 cleanup() {
+  [ -z "$PYPID" ] || kill "$PYPID" 2> /dev/null
+  PYPID=
   [ -z "$S" ] || rm -rf "$S"
   S=
   if [ "$LOCKED" = 1 ]; then rm -rf "$DS/lock"; LOCKED=0; fi
@@ -74,18 +91,30 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 is_digest() { [ "$(expr "x$1" : 'x[0-9a-f]*$')" = 65 ]; }
-sha_of() { sha256sum "$1" | cut -c1-64; }
+# Few processes on the hot path: each fork and exec costs on a busy host.
+sha_of() { set -- $(sha256sum < "$1"); echo "$1"; }
 link_digest() {
   l=$(readlink "$R/$1" 2>/dev/null) || return 0
-  case $l in releases/*) basename "$l" ;; esac
+  case $l in releases/*) echo "${DOLLAR}{l#releases/}" ;; esac
 }
-starttime() { [ -r "/proc/$1/stat" ] && sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+starttime() {
+  [ -r "/proc/$1/stat" ] || return 0
+  read -r st < "/proc/$1/stat"
+  set -f
+  set -- ${DOLLAR}{st##*) }
+  set +f
+  shift 19
+  echo "$1"
+}
 
-[ -n "$R" ] || { echo "error=--root is required"; exit 2; }
-case $CMD in probe|deploy|activate|drift) ;; *) echo "error=unknown command '$CMD'"; exit 2 ;; esac
-if [ "$CMD" != probe ]; then is_digest "$D" || { echo "error=--digest must be 64 hex characters"; exit 2; }; fi
-if [ -n "$BASE" ]; then is_digest "$BASE" || { echo "error=--base must be 64 hex characters"; exit 2; }; fi
-case $KEEP in ''|*[!0-9]*) echo "error=--keep must be a number"; exit 2 ;; esac
+check_args() {
+  [ -n "$R" ] || { echo "error=--root is required"; exit 2; }
+  case $CMD in probe|deploy|activate|drift|session) ;; *) echo "error=unknown command '$CMD'"; exit 2 ;; esac
+  case $CMD in probe|session) ;; *) is_digest "$D" || { echo "error=--digest must be 64 hex characters"; exit 2; } ;; esac
+  if [ -n "$BASE" ]; then is_digest "$BASE" || { echo "error=--base must be 64 hex characters"; exit 2; }; fi
+  case $KEEP in ''|*[!0-9]*) echo "error=--keep must be a number"; exit 2 ;; esac
+}
+check_args
 mkdir -p "$R/releases" "$R/manifests" "$DS/incoming" "$DS/trash" || { echo "error=cannot create $R"; exit 1; }
 
 take_lock() {
@@ -103,6 +132,11 @@ take_lock() {
   starttime $$ > "$L/start"
   # Leftovers of killed runs: staging dirs, releases being pruned, half-made symlinks.
   rm -rf "$DS/incoming/"* "$DS/trash/"* "$R/.current.new."* "$R/.previous.new."* "$R/manifests/"*.tmp.*
+  # Manifests whose release never arrived (a run killed between the two renames).
+  for m in "$R/manifests/"*; do
+    b=${DOLLAR}{m##*/}
+    [ ! -e "$m" ] || [ -d "$R/releases/${DOLLAR}{b%%.*}" ] || rm -f "$m"
+  done
 }
 
 record() {
@@ -154,7 +188,7 @@ prune() {
   for d in $(ls -1t "$R/releases"); do
     n=$((n + 1))
     if [ "$d" = "$1" ] || [ "$d" = "$PREV" ] || [ "$n" -le "$KEEP" ]; then continue; fi
-    mv "$R/releases/$d" "$DS/trash/$d.$$" && rm -f "$R/manifests/$d" "$R/manifests/$d.py"
+    mv "$R/releases/$d" "$DS/trash/$d.$$" && rm -f "$R/manifests/$d" "$R/manifests/$d.py" "$R/manifests/$d.listing"
     PRUNED="$PRUNED $d"
   done
   rm -rf "$DS/trash/"*
@@ -171,9 +205,17 @@ receive() {
   esac
 }
 
+# Started early (python3 starts while the bundle is received and unpacked) and handed its job
+# through a file; it leaves as soon as the script that started it is gone.
 PYCOMPILE='
-import os, sys
-root, manifest, only, stamp_in, stamp_out = sys.argv[1:6]
+import os, sys, time
+job, ppid = sys.argv[1], os.getppid()
+while not os.path.exists(job):
+    if os.getppid() != ppid:
+        sys.exit(0)
+    time.sleep(0.002)
+with open(job, encoding="utf-8") as f:
+    root, manifest, only, stamp_in, stamp_out = f.read().split("\n")[:5]
 ver = sys.version
 with open(manifest, encoding="utf-8") as f:
     py = [l.split("\t", 1)[0] for l in f if l.strip() and l.split("\t", 1)[0].endswith(".py")]
@@ -206,14 +248,19 @@ print("compile-scope=%s" % scope)
 print("python=%s" % ver.split()[0])
 '
 
+# The compact listing of a manifest for deltas: path, sha256 prefix, mode; gzip + base64, one line.
+listing_of() { awk -F '\t' '{ print $1 "\t" substr($2, 1, 8) "\t" $3 }' "$1" | gzip -9c | base64 | tr -d '\n'; }
+
 cmd_probe() {
   CUR=$(link_digest current)
   echo "current=$CUR"
   echo "previous=$(link_digest previous)"
-  echo "releases=$(ls -1 "$R/releases" | tr '\n' ' ')"
+  rel=
+  for d in "$R/releases/"*; do [ ! -d "$d" ] || rel="$rel${DOLLAR}{d##*/} "; done
+  echo "releases=$rel"
   if [ "$LISTING" = 1 ] && [ -n "$CUR" ] && [ -f "$R/manifests/$CUR" ] && [ "$(sha_of "$R/manifests/$CUR")" = "$CUR" ]; then
-    lst=$(awk -F '\t' '{ print $1 "\t" substr($2, 1, 8) "\t" $3 }' "$R/manifests/$CUR" | gzip -9c | base64 | tr -d '\n')
-    if [ "$LISTING_MAX" -gt 0 ] && [ "$(printf '%s' "$lst" | wc -c | tr -d ' ')" -gt "$LISTING_MAX" ]; then echo "listing=omitted"; else echo "listing=$lst"; fi
+    if [ -f "$R/manifests/$CUR.listing" ]; then read -r lst < "$R/manifests/$CUR.listing"; else lst=$(listing_of "$R/manifests/$CUR"); fi
+    if [ "$LISTING_MAX" -gt 0 ] && [ "${DOLLAR}{#lst}" -gt "$LISTING_MAX" ]; then echo "listing=omitted"; else echo "listing=$lst"; fi
   fi
 }
 
@@ -238,6 +285,8 @@ cmd_deploy() {
     mv "$R/releases/$D" "$DS/trash/$D.$$"
   fi
   [ "$SRC" != none ] || die 4 "bundle $D is not on the host: send it"
+  "$PY" -I -S -B -c "$PYCOMPILE" "$S/job" > "$S/compile.out" 2> "$S/compile.err" &
+  PYPID=$!
   trace receive
   receive "$SRC" "$S/payload" || die 1 "cannot receive the bundle from $SRC"
   [ "$(sha_of "$S/payload")" = "$SUM" ] || die 5 "bundle checksum mismatch: expected $SUM, got $(sha_of "$S/payload") (transfer cut short?)"
@@ -271,7 +320,7 @@ cmd_deploy() {
     echo - > "$S/only"
     STAMP=
   fi
-  echo "received=$(wc -c < "$S/payload" | tr -d ' ')"
+  echo "received=$(wc -c < "$S/payload")"
   trace verify
   if ! verify_tree "$S/dags" "$S/manifest" "$S"; then
     p=$(verify_problems "$S")
@@ -280,17 +329,20 @@ cmd_deploy() {
   fi
   trace compile
   ONLY=-
-  [ -z "$STAMP" ] || ONLY=$S/only
-  "$PY" -I -B -c "$PYCOMPILE" "$S/dags" "$S/manifest" "$ONLY" "$STAMP" "$S/compiled" > "$S/compile.out" 2>"$S/compile.err"
+  [ -z "$STAMP" ] || [ "$COMPILE_ALL" = 1 ] || ONLY=$S/only
+  printf '%s\n' "$S/dags" "$S/manifest" "$ONLY" "$STAMP" "$S/compiled" > "$S/job.tmp" && mv "$S/job.tmp" "$S/job"
+  wait "$PYPID"
   rc=$?
+  PYPID=
   cat "$S/compile.out"
   if [ $rc -ne 0 ]; then
     if [ $rc -eq 3 ]; then record deploy "$CUR" refused; die 3 "DAG files do not compile with $("$PY" -V 2>&1); $D was not switched live"; fi
     die 1 "cannot run $PY to compile DAGs: $(tail -n 3 "$S/compile.err" | tr '\n' ' ')"
   fi
   trace commit
-  cp "$S/manifest" "$R/manifests/$D.tmp.$$" && mv -f "$R/manifests/$D.tmp.$$" "$R/manifests/$D" || die 1 "cannot write the manifest"
-  cp "$S/compiled" "$R/manifests/$D.py.tmp.$$" && mv -f "$R/manifests/$D.py.tmp.$$" "$R/manifests/$D.py" || die 1 "cannot write the compile stamp"
+  # Same filesystem as the staging dir: each mv is one rename.
+  listing_of "$S/manifest" > "$S/listing"
+  mv -f "$S/listing" "$R/manifests/$D.listing" && mv -f "$S/compiled" "$R/manifests/$D.py" && mv -f "$S/manifest" "$R/manifests/$D" || die 1 "cannot write the manifest"
   replace "$S/dags" "$R/releases/$D" || die 1 "cannot move the release into $R/releases"
   switch_to "$D"
   record deploy "$CUR" changed
@@ -342,7 +394,30 @@ cmd_drift() {
   awk 'FNR == NR { h[substr($0, 67)] = 1; next } !($0 in h) { print "drift-unreadable=" $0 }' "$S/sums" "$S/found"
 }
 
+# session: probe, print "ready", then read one request line from stdin ("deploy --digest …
+# --payload - …") and run it with the rest of stdin as its payload. One connection, one process.
+cmd_session() {
+  LISTING=1
+  cmd_probe
+  echo ready
+  IFS= read -r line || exit 0
+  set -f
+  # shellcheck disable=SC2086
+  set -- $line
+  set +f
+  [ $# -gt 0 ] || exit 0
+  CMD=$1
+  shift
+  parse_args "$@"
+  check_args
+  case $CMD in
+    deploy) cmd_deploy ;;
+    *) echo "error=a session runs deploy only, not $CMD"; exit 2 ;;
+  esac
+}
+
 case $CMD in
+  session) cmd_session ;;
   probe) cmd_probe ;;
   deploy) cmd_deploy ;;
   activate) cmd_activate ;;

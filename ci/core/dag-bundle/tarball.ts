@@ -22,15 +22,12 @@ export async function buildTarGz(files: TarFile[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    p.on('data', (c: Buffer) => chunks.push(c));
+    p.on('data', (c: unknown) => chunks.push(c as Buffer));
     p.on('end', resolve);
     p.on('error', reject);
   });
-  for (const f of files) {
-    await new Promise<void>((resolve, reject) =>
-      p.entry({ name: f.name, size: f.data.length, mode: f.mode, mtime: EPOCH, uid: 0, gid: 0, uname: '', gname: '', type: 'file' }, f.data, (err) => (err ? reject(err) : resolve())),
-    );
-  }
+  // tar-stream queues entries given as buffers, in order.
+  for (const f of files) p.entry({ name: f.name, size: f.data.length, mode: f.mode, mtime: EPOCH, uid: 0, gid: 0, uname: '', gname: '', type: 'file' }, f.data);
   p.finalize();
   await done;
   return gzipSync(Buffer.concat(chunks), { level: 9 });
@@ -44,7 +41,7 @@ export async function readTarGz(data: Buffer, want?: (name: string) => boolean):
     ex.on('entry', (header, stream, next) => {
       const keep = header.type === 'file' && (!want || want(header.name));
       const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => keep && parts.push(c));
+      stream.on('data', (c: unknown) => keep && parts.push(c as Buffer));
       stream.on('end', () => {
         if (keep) out.set(header.name, { name: header.name, data: Buffer.concat(parts), mode: header.mode ?? 0o644 });
         next();
