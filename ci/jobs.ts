@@ -37,7 +37,7 @@ const promoteSteps = (opts: JobOptions): Step[] => [
   s.resolvePromotion({ releaseId: opts.releaseId }),
   s.gate({ mode: 'enforce' }),
   s.warehouseNext,
-  s.test({ inNext: true }),
+  s.test({ in: 'next' }),
   s.warehouseSwap(),
   s.imageTag,
   s.syncDags,
@@ -90,7 +90,7 @@ export async function stepsFor(opts: { command: string; job?: JobName; options: 
         case 'push-to-deploy':
           return [await s.validate(), s.build, ...deploySteps(), s.gate({ mode: 'evaluate' })];
         case 'pr-check':
-          return [await s.validate(), s.build, s.warehouseNext, s.test({ inNext: true })];
+          return [await s.validate(), s.build, s.warehousePreview, s.test({ in: 'preview' })];
         case 'nightly':
           return [await s.validate(), s.build, currentOfEnv({}), s.test()];
         case 'promote':

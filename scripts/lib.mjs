@@ -1,9 +1,14 @@
 // Shared by the job scripts: run one dataship command in-process through the library, with the
 // CI host's environment, and hand its exit code to the shell. No logic of the pipeline lives here.
 import { argv, chalk } from 'zx';
-import { runCommand } from '../dist/ci/index.js';
+import { runCommand, steps } from '../dist/ci/index.js';
 
-/** Runs `command` (and `job` for `run`) and returns its exit code. */
+export { steps };
+
+/**
+ * Runs `command` (and `job` for `run`) and returns its exit code. `steps` composes the pipeline
+ * from the library's step catalogue; without it the command's own steps run.
+ */
 export async function dataship(command, options = {}) {
   const { exitCode } = await runCommand({
     command,
@@ -19,6 +24,7 @@ export async function dataship(command, options = {}) {
     releaseId: options.releaseId,
     toReleaseId: options.toReleaseId,
     overrideGate: options.overrideGate,
+    steps: options.steps,
     stdout: process.stdout,
     stderr: process.stderr,
   });

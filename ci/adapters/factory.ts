@@ -3,6 +3,7 @@
  * Implementations load lazily, so a command pays only for the backends it touches.
  */
 import { DataShipError } from '../core/errors.js';
+import { previewNumber } from '../core/previews.js';
 import type { DataShipConfig, EnvironmentConfig } from '../core/config/model.js';
 import type { Logger } from '../core/types.js';
 import { lazy } from './lazy.js';
@@ -23,9 +24,8 @@ export function environmentOf(opts: { config: DataShipConfig; env: string }): En
   const found = opts.config.environments[opts.env];
   if (found) return found;
   const preview = opts.config.previews;
-  if (preview) {
-    const re = new RegExp(`^${preview.pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('\\{pr\\}', '(\\d+)').replace('{pr}', '(\\d+)')}$`);
-    if (re.test(opts.env) && opts.config.environments[preview.from]) return opts.config.environments[preview.from];
+  if (preview && previewNumber({ pattern: preview.pattern, env: opts.env }) !== null && opts.config.environments[preview.from]) {
+    return opts.config.environments[preview.from];
   }
   throw new DataShipError({
     code: 'EUSAGE',

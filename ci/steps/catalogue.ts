@@ -10,7 +10,7 @@ import { activateDagsStep, resolvePromotionStep, resolveRollbackStep } from './p
 import { targetEnv } from './resolve-release.js';
 import { dbtTestStep } from './test.js';
 import { cachedStep } from './validate-cached.js';
-import { nextDatabase, warehouseNextStep, warehouseSwapStep } from './warehouse.js';
+import { nextDatabase, previewDatabase, warehouseNextStep, warehousePreviewStep, warehouseSwapStep } from './warehouse.js';
 
 export const steps = {
   /** Static checks of the whole repository; a clean result is cached by content. */
@@ -24,7 +24,9 @@ export const steps = {
   activateDags: activateDagsStep,
   pointer: pointerStep,
   /** dbt build+test in the environment's database, or in its blue/green `_NEXT` database. */
-  test: (opts: { inNext?: boolean } = {}): Step => dbtTestStep(opts.inNext ? { database: nextDatabase } : {}),
+  test: (opts: { in?: 'env' | 'next' | 'preview' } = {}): Step =>
+    dbtTestStep(opts.in === 'next' ? { database: nextDatabase } : opts.in === 'preview' ? { database: previewDatabase } : {}),
+  warehousePreview: warehousePreviewStep,
   /**
    * `evaluate` reports whether the release is promotable; `enforce` fails the run when it is not.
    * The checks are read from `self` (the run's environment) or from the environment a promotion

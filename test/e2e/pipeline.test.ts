@@ -210,3 +210,30 @@ describe('secrets never leak', () => {
     }
   });
 });
+
+describe('the zx job scripts', () => {
+  it('compose library steps into the same pipelines: push-to-deploy, promote, rollback', async () => {
+    const ws = await createWorkspace({ withDbt: true });
+    const { spawnSync } = await import('node:child_process');
+    const zx = join(REPO_ROOT, 'node_modules/zx/build/cli.js');
+    const script = (name: string, ...args: string[]) =>
+      spawnSync(process.execPath, [zx, join(REPO_ROOT, 'scripts', name), '--local', ...args], { cwd: ws.dir, env: baseEnv({ withDbt: true }) as NodeJS.ProcessEnv, encoding: 'utf8' });
+    try {
+      const deployed = script('push-to-deploy.mjs');
+      expect(deployed.status, deployed.stderr).toBe(0);
+      expect(deployed.stdout).toMatch(/changed\s+sync-dags/);
+      expect(deployed.stdout).toContain('verdict passed');
+      const promoted = script('promote.mjs', '--to', 'prod');
+      expect(promoted.status, promoted.stdout + promoted.stderr).toBe(0);
+      expect(promoted.stdout).toMatch(/changed\s+warehouse-swap/);
+      const status = JSON.parse((await ws.run(['status', '--env', 'prod', '--local', '--json'])).stdout).environments[0];
+      expect(status.current.action).toBe('promote');
+      const rolled = script('rollback.mjs', '--env', 'prod');
+      // prod has no earlier release: an input error (exit 2) that names the problem.
+      expect(rolled.status).toBe(2);
+      expect(rolled.stdout + rolled.stderr).toContain('prod has no earlier release to roll back to');
+    } finally {
+      await ws.remove();
+    }
+  });
+});
