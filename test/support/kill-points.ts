@@ -4,18 +4,10 @@
  * point is "stage S, fraction f of its measured duration after it began".
  */
 import type { ChildProcess } from 'node:child_process';
+import { seededRandom } from './random.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same kill points. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
 
 export const STAGES = ['upload', 'unpack', 'compile', 'switch'] as const;
 export type Stage = (typeof STAGES)[number];

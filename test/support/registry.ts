@@ -12,6 +12,9 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, httpReady, startService, type RunningService } from './process.js';
+import { seededRandom } from './random.js';
+
+export { seededRandom };
 
 export interface Registry extends RunningService {
   url: string;
@@ -49,17 +52,6 @@ export async function startRegistry(): Promise<Registry> {
   };
 }
 
-/** mulberry32: a small seeded PRNG, so a fault sequence can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Fault = '500' | '429' | 'reset' | 'reset-after';
 
