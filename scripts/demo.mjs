@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The README's main job on the embedded backends: push-to-deploy to dev, then promote to prod.
 // Everything lands under .dataship/ (registry, hosts, warehouse, releases, pointers, run reports).
+import { fileURLToPath } from 'node:url';
 import { $, chalk } from 'zx';
 
 $.verbose = false;
-const cli = ['node', 'dist/ci/cli/bin.js'];
+const cli = [process.execPath, fileURLToPath(new URL('../dist/ci/cli/bin.js', import.meta.url))];
 const env = { ...process.env, DATASHIP_BUILDER: process.env.DATASHIP_BUILDER ?? 'none' };
 const step = (title) => console.log(`\n${chalk.bold.cyan(`== ${title}`)}`);
 const run = async (args) => {

@@ -35,6 +35,7 @@ export function gateStep(opts: { mode: 'enforce' | 'evaluate'; source: (ctx: Run
       return [{ action: 'check', target: `gate policy for ${ctx.state.release?.id ?? 'the release'}`, detail: `from ${opts.source(ctx)}` }];
     },
     async run(ctx) {
+      if (ctx.state.alreadyCurrent) return { status: 'unchanged', summary: `${targetEnv(ctx)} already runs ${currentRelease(ctx).id}: nothing to promote` };
       const { decision, source } = await decide(ctx);
       const failed = decision.rules.filter((r) => !r.ok);
       if (decision.override) {

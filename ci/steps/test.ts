@@ -56,6 +56,10 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
       const envCfg = environmentOf({ config: ctx.config, env });
       const key = `${env}/${DBT_CHECK}`;
       const prior = release.checks[key];
+      if (ctx.state.alreadyCurrent) {
+        if (prior) publish(ctx, { name: DBT_CHECK, status: prior.status, summary: `${prior.summary ?? prior.status} (run ${prior.runId ?? '?'})` });
+        return { status: 'unchanged', summary: `${env} already runs ${release.id}${prior ? `: ${prior.summary ?? prior.status}` : ''}` };
+      }
       const avail = await ctx.adapters.dbt.available();
       if (!avail.ok) {
         const summary = `tests did not run: ${avail.reason}`;

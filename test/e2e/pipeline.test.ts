@@ -237,3 +237,33 @@ describe('the zx job scripts', () => {
     }
   });
 });
+
+describe('npm run demo', () => {
+  it('completes, and run again with nothing changed, every step of every run is unchanged or skipped', async () => {
+    const ws = await createWorkspace({ withDbt: false });
+    const { spawnSync } = await import('node:child_process');
+    const demo = () => spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: ws.dir, env: baseEnv({ withDbt: false }) as NodeJS.ProcessEnv, encoding: 'utf8' });
+    try {
+      const first = demo();
+      expect(first.status, first.stdout + first.stderr).toBe(0);
+      expect(first.stdout).toContain('break-glass override');
+      expect(first.stdout).toMatch(/prod\n {2}release {3}r-[0-9a-f]{16}/);
+      const before = new Set(await runDirs(ws));
+      const registry = await hashTree(join(ws.dir, '.dataship/registry'));
+      const hosts = await hashTree(join(ws.dir, '.dataship/hosts'));
+      const second = demo();
+      expect(second.status, second.stdout + second.stderr).toBe(0);
+      expect(second.stdout).not.toContain('break-glass override');
+      const rerun = (await runDirs(ws)).filter((d) => !before.has(d));
+      expect(rerun).toHaveLength(2); // push-to-deploy and promote
+      for (const id of rerun) {
+        const record = JSON.parse(await readFile(join(ws.dir, '.dataship/runs', id, 'result.json'), 'utf8'));
+        for (const s of record.steps) expect(['unchanged', 'skipped'], `${record.job} ${s.name}: ${s.status} ${s.summary ?? ''}`).toContain(s.status);
+      }
+      expect(await hashTree(join(ws.dir, '.dataship/registry'))).toBe(registry);
+      expect(await hashTree(join(ws.dir, '.dataship/hosts'))).toBe(hosts);
+    } finally {
+      await ws.remove();
+    }
+  });
+});
