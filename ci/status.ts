@@ -66,6 +66,7 @@ function renderStatus(envs: EnvStatus[]): string {
     }
     lines.push(`  release   ${s.current.releaseId}  (git ${s.release?.gitSha.slice(0, 12) ?? '?'}, image ${shortDigest(s.release?.image.digest)}, DAGs ${shortDigest(s.release?.dags.bundleDigest)})`);
     lines.push(`  moved     ${s.current.at} by ${s.current.by} (${s.current.action}, version ${s.current.version})`);
+    if (s.current.note) lines.push(`  note      ${s.current.note}`);
     if (s.drift && 'error' in s.drift) lines.push(`  drift     unknown: ${s.drift.error}`);
     else if (s.drift?.clean) lines.push('  drift     none: the host matches the release');
     else if (s.drift) {
@@ -75,7 +76,10 @@ function renderStatus(envs: EnvStatus[]): string {
       for (const f of s.drift.changed) lines.push(`              changed  ${f}`);
     }
     lines.push('  history');
-    for (const m of s.history) lines.push(`    v${String(m.version).padEnd(3)} ${m.at}  ${m.action.padEnd(8)} ${m.releaseId}  by ${m.by}${m.previousReleaseId ? `  (was ${m.previousReleaseId})` : ''}`);
+    for (const m of s.history) {
+      lines.push(`    v${String(m.version).padEnd(3)} ${m.at}  ${m.action.padEnd(8)} ${m.releaseId}  by ${m.by}${m.previousReleaseId ? `  (was ${m.previousReleaseId})` : ''}`);
+      if (m.note) lines.push(`         ${m.note}`);
+    }
   }
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ export interface ReleaseStore {
 /** Environment pointers with history (embedded: JSON files; AWS: SSM parameter versions). */
 export interface PointerStore {
   current(env: string): Promise<PointerMove | null>;
-  move(opts: { env: string; releaseId: string; by: string; action: PointerMove['action']; runId?: string }): Promise<PointerMove>;
+  move(opts: { env: string; releaseId: string; by: string; action: PointerMove['action']; runId?: string; note?: string }): Promise<PointerMove>;
   /** Newest first. */
   history(env: string): Promise<PointerMove[]>;
 }

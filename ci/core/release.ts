@@ -61,6 +61,8 @@ export interface PointerMove {
   by: string;
   action: 'deploy' | 'promote' | 'rollback';
   runId?: string;
+  /** Why, when a person had to say: a gate override's reason. */
+  note?: string;
   /** Version number in the store (SSM parameter version locally emulated). */
   version: number;
 }

@@ -59,7 +59,9 @@ export const pointerStep = (action: 'deploy' | 'promote' | 'rollback'): Step => 
     const release = currentRelease(ctx);
     const current = await ctx.adapters.pointers.current(env);
     if (current?.releaseId === release.id) return { status: 'unchanged', summary: `${env} already on ${release.id}` };
-    const move = await ctx.adapters.pointers.move({ env, releaseId: release.id, by: ctx.actor, action, runId: ctx.runId });
+    const override = (ctx.state.facts.gate as { override?: { by: string; reason: string } } | undefined)?.override;
+    const note = override ? `gate overridden by ${override.by}: ${override.reason}` : undefined;
+    const move = await ctx.adapters.pointers.move({ env, releaseId: release.id, by: ctx.actor, action, runId: ctx.runId, note });
     return { status: 'changed', summary: `${env}: ${move.previousReleaseId ?? 'nothing'} → ${release.id} (version ${move.version})` };
   },
 });

@@ -247,6 +247,8 @@ describe('npm run demo', () => {
       const first = demo();
       expect(first.status, first.stdout + first.stderr).toBe(0);
       expect(first.stdout).toContain('break-glass override');
+      // The override is on the record: who gave it and why, in prod's history.
+      expect(first.stdout).toContain('note      gate overridden by e2e-tester: demo: dbt is not installed on this machine');
       expect(first.stdout).toMatch(/prod\n {2}release {3}r-[0-9a-f]{16}/);
       const before = new Set(await runDirs(ws));
       const registry = await hashTree(join(ws.dir, '.dataship/registry'));

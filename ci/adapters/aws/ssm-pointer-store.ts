@@ -15,6 +15,7 @@ interface StoredMove {
   by: string;
   action: PointerMove['action'];
   runId?: string;
+  note?: string;
 }
 
 export async function createSsmPointerStore(opts: AwsClientOptions & { prefix: string; now?: () => Date }): Promise<PointerStore> {
@@ -57,10 +58,10 @@ export async function createSsmPointerStore(opts: AwsClientOptions & { prefix: s
 
   return {
     current,
-    async move({ env, releaseId, by, action, runId }) {
+    async move({ env, releaseId, by, action, runId, note }) {
       const name = nameOf(env);
       const prev = await current(env);
-      const stored: StoredMove = { releaseId, previousReleaseId: prev?.releaseId ?? null, at: now().toISOString(), by, action, runId };
+      const stored: StoredMove = { releaseId, previousReleaseId: prev?.releaseId ?? null, at: now().toISOString(), by, action, runId, ...(note ? { note } : {}) };
       try {
         const version = await put(name, JSON.stringify(stored));
         await client.send(new ssm.LabelParameterVersionCommand({ Name: name, ParameterVersion: version, Labels: [releaseId] }));

@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+
 /** Which CI host the run is on, from its environment. */
 export type CiHost = 'github' | 'jenkins' | 'terminal';
 
@@ -17,7 +19,14 @@ export function runUrl(env: Record<string, string | undefined>): string | undefi
 
 /** The person or system that started the run. */
 export function actorOf(env: Record<string, string | undefined>): string {
-  return env.DATASHIP_ACTOR || env.GITHUB_ACTOR || env.BUILD_USER_ID || env.USER || env.LOGNAME || 'unknown';
+  if (env.DATASHIP_ACTOR || env.GITHUB_ACTOR || env.BUILD_USER_ID || env.USER || env.LOGNAME) {
+    return (env.DATASHIP_ACTOR || env.GITHUB_ACTOR || env.BUILD_USER_ID || env.USER || env.LOGNAME)!;
+  }
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Colour only on a TTY, never with NO_COLOR; FORCE_COLOR forces it. */

@@ -46,8 +46,8 @@ describe('local pointer store', () => {
     expect(await store.current('prod')).toBeNull();
     await store.move({ env: 'prod', releaseId: 'r-1', by: 'alice', action: 'promote' });
     await store.move({ env: 'prod', releaseId: 'r-2', by: 'bob', action: 'promote' });
-    const back = await store.move({ env: 'prod', releaseId: 'r-1', by: 'bob', action: 'rollback' });
-    expect(back).toMatchObject({ version: 3, previousReleaseId: 'r-2', action: 'rollback' });
+    const back = await store.move({ env: 'prod', releaseId: 'r-1', by: 'bob', action: 'rollback', note: 'gate overridden by bob: hotfix' });
+    expect(back).toMatchObject({ version: 3, previousReleaseId: 'r-2', action: 'rollback', note: 'gate overridden by bob: hotfix' });
     expect((await store.history('prod')).map((m) => `${m.version}:${m.releaseId}:${m.by}`)).toEqual(['3:r-1:bob', '2:r-2:bob', '1:r-1:alice']);
   });
 });

@@ -21,7 +21,7 @@ export function createLocalPointerStore(opts: { dir: string; now?: () => Date })
       const { moves } = await load(env);
       return moves[moves.length - 1] ?? null;
     },
-    async move({ env, releaseId, by, action, runId }) {
+    async move({ env, releaseId, by, action, runId, note }) {
       const data = await load(env);
       const prev = data.moves[data.moves.length - 1];
       const move: PointerMove = {
@@ -32,6 +32,7 @@ export function createLocalPointerStore(opts: { dir: string; now?: () => Date })
         by,
         action,
         runId,
+        ...(note ? { note } : {}),
         version: (prev?.version ?? 0) + 1,
       };
       data.moves.push(move);
