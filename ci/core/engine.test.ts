@@ -47,6 +47,13 @@ describe('runSteps', () => {
     expect(results[0].error).toMatchObject({ code: 'EINTERNAL', message: 'boom', step: 'x' });
   });
 
+  it('runs each step inside a logger group named after it', async () => {
+    const groups: string[] = [];
+    const c = { ...ctx(), logger: { group: async (title: string, fn: () => Promise<unknown>) => { groups.push(title); return fn(); } } } as unknown as RunContext;
+    await runSteps({ steps: [ok('a', []), ok('b', [])], ctx: c });
+    expect(groups).toEqual(['a', 'b']);
+  });
+
   it('in a dry run only plans', async () => {
     const calls: string[] = [];
     const { results, plan } = await runSteps({ steps: [ok('a', calls)], ctx: ctx(true) });

@@ -35,7 +35,8 @@ export async function runSteps(opts: { steps: Step[]; ctx: RunContext; hooks?: E
           plan.push({ step: step.name, items });
           result = { name: step.name, status: 'skipped', reason: 'dry run: planned only', startedAt, durationMs: now() - started, details: { plan: items } };
         } else {
-          const outcome = await step.run(ctx);
+          // Each step's own output sits in a group (GitHub) or under a header (terminal, Jenkins).
+          const outcome = ctx.logger ? await ctx.logger.group(step.name, () => step.run(ctx)) : await step.run(ctx);
           result =
             outcome.status === 'skipped'
               ? { name: step.name, status: 'skipped', reason: outcome.reason, details: outcome.details, startedAt, durationMs: now() - started }
