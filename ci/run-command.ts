@@ -39,7 +39,8 @@ export interface CommandResult {
 }
 
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  // Sortable to the millisecond, so "the newest run" is the last name in order.
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Shared set-up for every command: redactor, logger, configuration (with env secrets registered). */

@@ -27,7 +27,6 @@ export async function statusCommand(opts: CommandOptions): Promise<CommandResult
     const adapters = createAdapters({ cwd: opts.cwd, config: prepared.config, env: opts.env, logger: prepared.logger, local: opts.local, onSecret: (v) => prepared.redactor.add(v) });
     const envs = opts.envName ? [opts.envName] : Object.keys(prepared.config.environments);
     if (opts.envName) environmentOf({ config: prepared.config, env: opts.envName });
-    const { loadBundle } = await import('./steps/bundles.js');
     const out: EnvStatus[] = [];
     for (const env of envs) {
       const current = await adapters.pointers.current(env);
@@ -35,7 +34,7 @@ export async function statusCommand(opts: CommandOptions): Promise<CommandResult
       let drift: EnvStatus['drift'] = null;
       if (release) {
         try {
-          const bundle = await loadBundle({ ctx: { cwd: opts.cwd } as never, digest: release.dags.bundleDigest });
+          const bundle = await adapters.bundles.fetch({ digest: release.dags.bundleDigest });
           const d = await adapters.dagHost(env).drift({ manifest: bundle.manifest });
           drift = { ...d, clean: !d.added.length && !d.removed.length && !d.changed.length };
         } catch (err) {

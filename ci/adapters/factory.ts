@@ -8,7 +8,7 @@ import type { DataShipConfig, EnvironmentConfig } from '../core/config/model.js'
 import type { Logger } from '../core/types.js';
 import { lazy } from './lazy.js';
 import { statePaths } from './state-paths.js';
-import type { Adapters, DagHost, DbtRunner, ImagePublisher, PointerStore, ReleaseStore, Warehouse } from './types.js';
+import type { Adapters, BundleStore, DagHost, DbtRunner, ImagePublisher, PointerStore, ReleaseStore, Warehouse } from './types.js';
 
 export interface FactoryOptions {
   cwd: string;
@@ -83,6 +83,17 @@ export function createAdapters(opts: FactoryOptions): Adapters {
       return mod.createImagePublisher({ cwd: opts.cwd, config, env: opts.env, logger, local: !anyAws, layoutDir: paths.registry, onSecret: opts.onSecret });
     },
   });
+  const bundles: BundleStore = lazy({
+    describe: anyAws ? 'S3 bundle store' : paths.bundles,
+    load: async () => {
+      if (anyAws) {
+        const { createS3BundleStore } = await import('./aws/s3-bundle-store.js');
+        return createS3BundleStore({ ...awsClient(), bucket: requireAws('releaseBucket'), localDir: paths.bundles });
+      }
+      const { createLocalBundleStore } = await import('./local/bundle-store.js');
+      return createLocalBundleStore({ dir: paths.bundles });
+    },
+  });
   const dbt: DbtRunner = lazy({
     describe: 'dbt on PATH',
     load: async () => {
@@ -100,6 +111,7 @@ export function createAdapters(opts: FactoryOptions): Adapters {
     releases,
     pointers,
     images,
+    bundles,
     dbt,
     dagHost(env) {
       let h = hosts.get(env);

@@ -54,6 +54,15 @@ export interface DagBundleArtifact {
   tarballPath: string;
 }
 
+/** Where DAG bundles are kept between build and deploy (embedded: local folder; AWS: S3). */
+export interface BundleStore {
+  describe(): string;
+  /** Keeps a packed bundle where other runs find it; `present` when it was already there. */
+  publish(opts: { bundle: DagBundleArtifact }): Promise<'stored' | 'present'>;
+  /** Makes a bundle available on the local disk, downloading and verifying it when needed. */
+  fetch(opts: { digest: string }): Promise<DagBundleArtifact>;
+}
+
 export interface DagDrift {
   added: string[];
   removed: string[];
@@ -119,6 +128,7 @@ export interface Adapters {
   releases: ReleaseStore;
   pointers: PointerStore;
   images: ImagePublisher;
+  bundles: BundleStore;
   dagHost(env: string): DagHost;
   warehouse(env: string): Warehouse;
   dbt: DbtRunner;

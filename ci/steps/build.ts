@@ -51,6 +51,7 @@ export const buildStep: Step = {
       labels: { 'org.opencontainers.image.revision': gitSha, 'dev.dataship.release': inputs.releaseId },
     });
     await ctx.adapters.images.tag({ digest: image.digest, tag: releaseTag(inputs.releaseId) });
+    await ctx.adapters.bundles.publish({ bundle: inputs.bundle });
     const release: Release = existing ?? {
       id: inputs.releaseId,
       gitSha,

@@ -6,7 +6,6 @@
 import { environmentOf } from '../adapters/factory.js';
 import { shortDigest } from '../core/release.js';
 import type { Step } from '../core/types.js';
-import { loadBundle } from './bundles.js';
 import { currentRelease, targetEnv } from './resolve-release.js';
 
 export const imageTagStep: Step = {
@@ -43,7 +42,7 @@ export const syncDagsStep: Step = {
     if ((await host.currentDigest()) === release.dags.bundleDigest) {
       return { status: 'unchanged', summary: `${host.describe()} already runs bundle ${shortDigest(release.dags.bundleDigest)}` };
     }
-    const bundle = await loadBundle({ ctx, digest: release.dags.bundleDigest });
+    const bundle = await ctx.adapters.bundles.fetch({ digest: release.dags.bundleDigest });
     const r = await host.deploy({ bundle, keep });
     return { status: r.status, summary: r.summary, details: r.details };
   },

@@ -4,7 +4,6 @@
  */
 import { environmentOf } from '../adapters/factory.js';
 import { DataShipError, isDataShipError } from '../core/errors.js';
-import { loadBundle } from './bundles.js';
 import type { Step } from '../core/types.js';
 import { sourceEnvOf } from './gate.js';
 import { releaseById, targetEnv } from './resolve-release.js';
@@ -61,7 +60,7 @@ export const activateDagsStep: Step = {
       if (!isDataShipError(err) || err.code !== 'EHOST') throw err;
       ctx.logger.warn(`cannot switch back in place (${err.message}); deploying the bundle again`);
       const keep = environmentOf({ config: ctx.config, env: targetEnv(ctx) }).airflowHost.keep ?? 5;
-      const r = await host.deploy({ bundle: await loadBundle({ ctx, digest }), keep });
+      const r = await host.deploy({ bundle: await ctx.adapters.bundles.fetch({ digest }), keep });
       return { status: r.status, summary: `${r.summary} (redeployed)`, details: r.details };
     }
   },

@@ -62,3 +62,27 @@ describe('S3 release store', () => {
     expect(await store.get('r-missing')).toBeNull();
   });
 });
+
+describe('S3 bundle store', () => {
+  it('publishes a packed bundle once and fetches it on another machine, verified against its digest', async () => {
+    const { mkdtemp, writeFile, mkdir, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { packDagBundle } = await import('../../ci/core/dag-bundle/index.js');
+    const { createS3BundleStore } = await import('../../ci/adapters/aws/s3-bundle-store.js');
+    const src = await mkdtemp(join(tmpdir(), 'dags-'));
+    await mkdir(join(src, 'dags'));
+    await writeFile(join(src, 'dags', 'a.py'), 'x = 1\n');
+    const built = await packDagBundle({ dir: src, outDir: await mkdtemp(join(tmpdir(), 'b1-')) });
+    const s3 = new S3Client({ region: 'ap-northeast-1', endpoint: moto.endpoint, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'bundles-test', CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' } })).catch(() => undefined);
+    const agentA = await createS3BundleStore({ region: 'ap-northeast-1', endpoint: moto.endpoint, bucket: 'bundles-test', localDir: await mkdtemp(join(tmpdir(), 'a-')) });
+    expect(await agentA.publish({ bundle: built })).toBe('stored');
+    expect(await agentA.publish({ bundle: built })).toBe('present');
+    const agentB = await createS3BundleStore({ region: 'ap-northeast-1', endpoint: moto.endpoint, bucket: 'bundles-test', localDir: await mkdtemp(join(tmpdir(), 'b-')) });
+    const fetched = await agentB.fetch({ digest: built.digest });
+    expect(fetched.manifest).toEqual(built.manifest);
+    expect(await readFile(fetched.tarballPath)).toEqual(await readFile(built.tarballPath));
+    await expect(agentB.fetch({ digest: 'f'.repeat(64) })).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+});

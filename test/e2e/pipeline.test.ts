@@ -80,6 +80,20 @@ describe('push-to-deploy on the embedded backends (no dbt installed)', () => {
     expect(out.release.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(out.release.id).toMatch(/^r-[0-9a-f]{16}$/);
   });
+  it('status reports a DAG file edited, added or removed on the host by hand, and exits 1', async () => {
+    const { appendFile, readdir: ls, rm: remove } = await import('node:fs/promises');
+    const current = join(ws.dir, '.dataship/hosts/dev/current');
+    expect((await ws.run(['status', '--env', 'dev', '--local'])).stdout).toContain('drift     none');
+    const dag = (await ls(current)).find((f) => f.endsWith('.py'))!;
+    await appendFile(join(current, dag), '\n# hotfix typed on the host\n');
+    await writeFile(join(current, 'stray_dag.py'), 'x = 1\n');
+    await remove(join(current, '.airflowignore'));
+    const r = await ws.run(['status', '--env', 'dev', '--local']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`changed +${dag.replace('.', '\\.')}`));
+    expect(r.stdout).toMatch(/added +stray_dag\.py/);
+    expect(r.stdout).toMatch(/removed +\.airflowignore/);
+  });
 });
 
 describe('promotion and rollback (dbt test double on PATH)', () => {
