@@ -115,8 +115,8 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
         if (r.status === 'failed') logger.error(line);
         else logger.info(line);
         if (r.status === 'failed' && r.error?.problems) {
-          for (const p of r.error.problems as Array<{ message: string; location?: { file: string; line?: number; column?: number } }>) {
-            logger.error(p.message, p.location ? { file: p.location.file, line: p.location.line, column: p.location.column } : undefined);
+          for (const p of r.error.problems as Array<{ message: string; path?: string; location?: { file: string; line?: number; column?: number } }>) {
+            logger.error(p.message, p.location ? { file: p.location.file, line: p.location.line, column: p.location.column, title: p.path } : undefined);
           }
         }
       },

@@ -12,7 +12,6 @@ import type { Logger, Step } from '../core/types.js';
 import type { DbtIndex } from '../core/validate/dbt-project.js';
 import {
   CHECK_KINDS,
-  formatProblem,
   problem,
   sortProblems,
   toErrorProblems,
@@ -143,10 +142,9 @@ export function createValidateStep(opts: { checks?: Array<CheckKind | CheckName>
       const result = await validateRepository({ cwd: ctx.cwd, config: ctx.config, logger: ctx.logger, env: ctx.env as NodeJS.ProcessEnv, checks: opts.checks, configFile: ctx.configPath, tools: opts.tools });
       for (const s of result.skipped) ctx.logger.warn(`validate: ${s.check} skipped: ${s.reason}`);
       const errors = result.problems.filter((p) => p.severity === 'error');
-      for (const p of result.problems) {
-        const where = { file: p.file, line: p.line, column: p.column, title: p.rule };
-        if (p.severity === 'error') ctx.logger.error(formatProblem(p), where);
-        else ctx.logger.warn(formatProblem(p), where);
+      // Errors travel in the step's error and are printed once by the runner; warnings only here.
+      for (const p of result.problems.filter((x) => x.severity !== 'error')) {
+        ctx.logger.warn(`[${p.rule}] ${p.message}`, { file: p.file, line: p.line, column: p.column, title: p.rule });
       }
       const details = { problems: result.problems, skipped: result.skipped, checks: result.checks, durationMs: result.durationMs };
       ctx.state.facts.validate = details;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataShipError, exitCodeFor } from '../../ci/core/errors.js';
+import { DataShipError, formatError, exitCodeFor } from '../../ci/core/errors.js';
 import type { Logger, RunContext } from '../../ci/core/types.js';
 import type { CheckKind, ValidateProblem } from '../../ci/core/validate/problem.js';
 import { localValidateTools } from '../../ci/adapters/validate/index.js';
@@ -428,7 +428,8 @@ describe.concurrent('validate: broken variants (one mistake each)', () => {
     expect(err.code).toBe('EVALIDATE');
     expect(exitCodeFor(err)).toBe(1);
     expect(err.problems.some((p) => p.location?.file === v.file && p.location?.line === line)).toBe(true);
-    expect(logger.lines.some((l) => l.startsWith(`error ${v.file}:${line}`))).toBe(true);
+    // what the CLI prints for the failed step names the file and line
+    expect(formatError(err)).toContain(`${v.file}:${line}`);
   });
 });
 

@@ -56,16 +56,11 @@ export function sortProblems(problems: ValidateProblem[]): ValidateProblem[] {
   );
 }
 
-/** One line per problem: `file:line[:col]: error [rule] message (hint)`. */
-export function formatProblem(p: ValidateProblem): string {
-  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
-  return `${where}: ${p.severity} [${p.rule}] ${p.message}${p.hint ? ` — ${p.hint}` : ''}`;
-}
-
 /** Converts validate problems into the error model's problems (for DataShipError `EVALIDATE`). */
 export function toErrorProblems(problems: ValidateProblem[]): ErrorProblem[] {
   return problems.map((p) => ({
     message: `[${p.rule}] ${p.message}`,
+    path: p.rule,
     location: { file: p.file, line: p.line, ...(p.column !== undefined ? { column: p.column } : {}) },
     ...(p.hint ? { hint: p.hint } : {}),
   }));
