@@ -53,21 +53,13 @@ export function verdictOf(opts: { steps: StepResult[]; checks: CheckSummary[] })
 }
 
 /** Assembles the record of a run from its state. Pure. */
-export function buildRunRecord(opts: {
-  runId: string;
-  job: string;
-  command: string;
-  env?: string;
-  actor: string;
-  dryRun: boolean;
-  startedAt: Date;
-  finishedAt: Date;
-  steps: StepResult[];
-  checks: CheckSummary[];
-  release?: Release;
-  plan?: RunRecord['plan'];
-  host: RunRecord['host'];
-}): RunRecord {
+export function buildRunRecord(
+  opts: Pick<RunRecord, 'runId' | 'job' | 'command' | 'env' | 'actor' | 'dryRun' | 'steps' | 'checks' | 'plan' | 'host'> & {
+    startedAt: Date;
+    finishedAt: Date;
+    release?: Release;
+  },
+): RunRecord {
   const verdict = opts.dryRun ? 'unverified' : verdictOf({ steps: opts.steps, checks: opts.checks });
   const failed = opts.steps.find((s) => s.status === 'failed');
   const skippedChecks = opts.checks.filter((c) => c.status === 'skipped');
