@@ -74,3 +74,41 @@ describe('GitHub PR comment', () => {
     expect(rx.requests).toHaveLength(1);
   });
 });
+
+describe('SNS', () => {
+  it('publishes the verdict, redacted, to the configured topic in moto', async () => {
+    const { startMoto } = await import('../support/moto.js');
+    const { SNSClient, CreateTopicCommand } = await import('@aws-sdk/client-sns');
+    const { sendNotifications } = await import('../../ci/steps/notify.js');
+    const moto = await startMoto();
+    try {
+      const sns = new SNSClient({ region: 'ap-northeast-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'estat-pipeline' }));
+      const redactor = new Redactor();
+      redactor.add('s3cr3t-value-123');
+      const env = { ...moto.awsEnv };
+      const ctx = {
+        local: false,
+        env,
+        redactor,
+        logger: { warn: () => undefined },
+        config: { aws: { region: 'ap-northeast-1', endpoint: moto.endpoint }, notifications: { sns: { topicArn: TopicArn!, on: ['failure'] } } },
+        secret: async () => '',
+      } as never;
+      const saved = { ...process.env };
+      Object.assign(process.env, moto.awsEnv);
+      try {
+        const deliveries = await sendNotifications({ ctx, record });
+        expect(deliveries).toEqual([{ channel: 'sns', status: 'sent', detail: 'published' }]);
+      } finally {
+        process.env = saved;
+      }
+      const sent = await (await fetch(`${moto.endpoint}/moto-api/data.json`)).json();
+      const messages = JSON.stringify(sent.sns ?? sent);
+      expect(messages).toContain('push-to-deploy dev failed at test');
+      expect(messages).not.toContain('s3cr3t-value-123');
+    } finally {
+      await moto.stop();
+    }
+  });
+});
