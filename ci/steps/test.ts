@@ -60,6 +60,14 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
         if (prior) publish(ctx, { name: DBT_CHECK, status: prior.status, summary: `${prior.summary ?? prior.status} (run ${prior.runId ?? '?'})` });
         return { status: 'unchanged', summary: `${env} already runs ${release.id}${prior ? `: ${prior.summary ?? prior.status}` : ''}` };
       }
+      if (!ctx.local && envCfg.dbt.runner === 'ecs') {
+        throw new DataShipError({
+          code: 'ECONFIG',
+          message: `${env} runs dbt as an ECS task, which this version of dataship cannot start yet`,
+          hint: 'use --local (dbt on PATH), or set dbt.runner: local for this environment',
+          location: { file: ctx.configPath },
+        });
+      }
       const avail = await ctx.adapters.dbt.available();
       if (!avail.ok) {
         const summary = `tests did not run: ${avail.reason}`;
