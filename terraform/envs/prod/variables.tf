@@ -30,30 +30,6 @@ variable "crawler_function_name" {
   default     = "estat-crawler-prod"
 }
 
-variable "ecr_repository_name" {
-  description = "dbt image repository created by envs/shared."
-  type        = string
-  default     = "estat-dbt"
-}
-
-variable "raw_bucket_name" {
-  description = "Raw bucket created by envs/shared."
-  type        = string
-  default     = "estat-raw"
-}
-
-variable "releases_bucket_name" {
-  description = "Releases bucket created by envs/shared."
-  type        = string
-  default     = "estat-releases"
-}
-
-variable "release_pointer_prefix" {
-  description = "SSM path prefix of the release pointers (<prefix>/<env>/release)."
-  type        = string
-  default     = "/dataship"
-}
-
 variable "github_org" {
   description = "GitHub organisation owning the repository."
   type        = string
