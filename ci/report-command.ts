@@ -3,9 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statePaths } from './adapters/state-paths.js';
 import { readJson } from './adapters/local/files.js';
-import { DataShipError, exitCodeFor, formatError } from './core/errors.js';
+import { DataShipError, exitCodeFor, toDataShipError } from './core/errors.js';
 import type { RunRecord } from './core/run-record.js';
-import type { CommandOptions, CommandResult } from './run-command.js';
+import { printError, type CommandOptions, type CommandResult } from './run-command.js';
 
 export async function reportCommand(opts: CommandOptions & { format: string }): Promise<CommandResult> {
   try {
@@ -27,8 +27,8 @@ export async function reportCommand(opts: CommandOptions & { format: string }): 
     opts.stdout.write(`${text}\n`);
     return { exitCode: 0, record };
   } catch (err) {
-    const e = err instanceof DataShipError ? err : new DataShipError({ code: 'EINTERNAL', message: String(err), cause: err });
-    opts.stderr.write(`${formatError(e)}\n`);
+    const e = toDataShipError(err, { code: 'EINTERNAL' });
+    printError({ err: e, stream: opts.stderr, env: opts.env });
     return { exitCode: exitCodeFor(e), error: e };
   }
 }

@@ -2,7 +2,7 @@
  * The release model: one immutable record across image, DAGs, dbt state and warehouse, with an id
  * derived from its content.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash.js';
 
 export interface Release {
   /** Content-derived: the same dbt project, DAG bundle and runtime inputs give the same id. */
@@ -42,9 +42,6 @@ export interface ReleaseContent {
   runtimeInputsDigest: string;
 }
 
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** `r-` + 16 hex characters of the sha256 of the content digests, in a fixed order. */
 export function releaseIdFor(content: ReleaseContent): string {

@@ -54,15 +54,16 @@ export function reportStep(opts: ReportOptions): Step {
       await mkdir(dir, { recursive: true });
       const { renderJunit, renderHtml, renderMarkdown } = await import('../core/report/index.js');
       const out = (name: string, text: string) => writeFile(join(dir, name), ctx.redactor.redact(text));
+      const markdown = renderMarkdown({ record });
       await Promise.all([
         out('result.json', `${JSON.stringify(record, null, 2)}\n`),
         out('junit.xml', renderJunit({ record })),
         out('report.html', renderHtml({ record })),
-        out('summary.md', renderMarkdown({ record })),
+        out('summary.md', markdown),
       ]);
       if (ctx.env.GITHUB_STEP_SUMMARY) {
         const { appendFile } = await import('node:fs/promises');
-        await appendFile(ctx.env.GITHUB_STEP_SUMMARY, ctx.redactor.redact(renderMarkdown({ record })));
+        await appendFile(ctx.env.GITHUB_STEP_SUMMARY, ctx.redactor.redact(markdown));
       }
       const { sendNotifications } = await import('./notify.js');
       const deliveries = await sendNotifications({ ctx, record });

@@ -7,13 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentOf } from '../adapters/factory.js';
 import { statePaths } from '../adapters/state-paths.js';
-import { treeDigest } from '../adapters/local/tree-digest.js';
 import { duckdbPathFor } from '../adapters/local/duckdb-warehouse.js';
 import { DataShipError } from '../core/errors.js';
 import type { CheckSummary } from '../core/run-record.js';
 import { shortDigest } from '../core/release.js';
 import type { RunContext, Step } from '../core/types.js';
-import { DBT_EXCLUDES } from './release-inputs.js';
 import { currentRelease, targetEnv } from './resolve-release.js';
 
 export const DBT_CHECK = 'dbt-tests';
@@ -82,11 +80,12 @@ export function dbtTestStep(opts: { database?: (ctx: RunContext) => string; name
         return { status: 'unchanged', summary: `${release.id} already tested in ${env}: ${prior.summary ?? prior.status}` };
       }
       const dbtDir = join(ctx.cwd, ctx.config.project.dbtDir);
-      const tree = await treeDigest({ dir: dbtDir, exclude: DBT_EXCLUDES });
-      if (tree.digest !== release.dbt.projectDigest) {
+      const { dbtProjectDigest } = await import('../adapters/images/code-layer.js');
+      const treeDigestNow = await dbtProjectDigest({ dir: dbtDir });
+      if (treeDigestNow !== release.dbt.projectDigest) {
         throw new DataShipError({
           code: 'EINPUT',
-          message: `the dbt project in ${ctx.config.project.dbtDir} is not release ${release.id}'s (${shortDigest(tree.digest)} ≠ ${shortDigest(release.dbt.projectDigest)})`,
+          message: `the dbt project in ${ctx.config.project.dbtDir} is not release ${release.id}'s (${shortDigest(treeDigestNow)} ≠ ${shortDigest(release.dbt.projectDigest)})`,
           hint: `check out ${release.gitSha} or build a new release`,
         });
       }

@@ -7,15 +7,13 @@
  * path's UTF-8 bytes. A text form (not JSON) so that the POSIX host script can rebuild and check it
  * with `sort` and `sha256sum` alone. Pure: no I/O.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash.js';
 import type { DagManifest } from '../../adapters/types.js';
 
 export type { DagManifest };
 export type ManifestEntry = DagManifest['files'][string];
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 /** Modes are normalised to these two: executable or not. */
 export function normaliseMode(mode: number): number {

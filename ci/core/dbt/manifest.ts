@@ -3,7 +3,7 @@
  * node summary, a content digest of the project state, and the `state:modified` comparison used for
  * slim CI. Pure: the caller reads the file.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash.js';
 import { DataShipError } from '../errors.js';
 import { parseJsonInput, schemaOf } from './run-results.js';
 
@@ -45,7 +45,6 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** JSON with sorted object keys, so equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
@@ -139,7 +138,7 @@ function deepMacroDigests(macros: Json): Record<string, string> {
     if (!isObject(m) || visiting.has(id)) return '';
     visiting.add(id);
     const deps = strings(isObject(m.depends_on) ? m.depends_on.macros : []).sort();
-    out[id] = sha256(JSON.stringify([str(m.macro_sql) ?? '', deps.map((d) => [d, visit(d)])]));
+    out[id] = sha256Hex(JSON.stringify([str(m.macro_sql) ?? '', deps.map((d) => [d, visit(d)])]));
     visiting.delete(id);
     return out[id];
   };
@@ -153,13 +152,13 @@ function deepMacroDigests(macros: Json): Record<string, string> {
  */
 export function nodeContentChecksum(node: ManifestNode): string {
   if (node.checksum && node.checksum.name !== 'none' && node.checksum.checksum) return `${node.checksum.name}:${node.checksum.checksum}`;
-  return `content:${sha256(canonicalJson({ raw: node.rawCode, test: node.testMetadata ?? null, parents: [...node.dependsOn.nodes].sort() }))}`;
+  return `content:${sha256Hex(canonicalJson({ raw: node.rawCode, test: node.testMetadata ?? null, parents: [...node.dependsOn.nodes].sort() }))}`;
 }
 
 /** sha256 over the sorted (unique_id, checksum) pairs. */
 export function manifestDigest(opts: { nodes: ManifestNode[] }): string {
   const pairs = opts.nodes.map((n) => [n.uniqueId, nodeContentChecksum(n)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return `sha256:${sha256(JSON.stringify(pairs))}`;
+  return `sha256:${sha256Hex(JSON.stringify(pairs))}`;
 }
 
 export type ModifiedReason = 'new' | 'body' | 'configs' | 'fqn' | 'relation' | 'contract' | 'macros';

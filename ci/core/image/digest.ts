@@ -1,11 +1,9 @@
 /** sha256 digests and byte-wise ordering for images. Pure functions. */
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../hash.js';
+
+export { sha256Digest };
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-
-export function sha256Digest(data: string | Uint8Array): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
 
 export function isDigest(ref: string): boolean {
   return DIGEST_RE.test(ref);
